@@ -9,7 +9,7 @@ export NO_COLOR := 1
 export ANSIBLE_NOCOLOR := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: venv test unit sanity demo bench lint docs clean
+.PHONY: venv test checks unit sanity lint docs docs-check changelog-lint ee-check demo bench clean
 
 venv: $(STAMP)
 
@@ -19,14 +19,31 @@ $(STAMP): requirements-dev.txt requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r requirements.txt
 	touch $(STAMP)
 
-## test: sanity, then every pytest suite (unit, simulator, integration); pytest prints the closing line
-test: venv sanity unit
+## test: every check, then every pytest suite (unit, simulator, integration); pytest prints the closing line
+test: venv checks unit
+
+checks: sanity lint docs-check changelog-lint ee-check
 
 unit: venv
 	$(BIN)/pytest
 
 sanity: venv
 	VENV=$(VENV) .ci/sanity.sh
+
+lint: venv
+	$(BIN)/ansible-lint --offline
+
+docs: venv
+	$(BIN)/python .ci/render_docs.py
+
+docs-check: venv
+	$(BIN)/python .ci/render_docs.py --check
+
+changelog-lint: venv
+	$(BIN)/antsibull-changelog lint
+
+ee-check: venv
+	VENV=$(VENV) .ci/ee_check.sh
 
 ## demo: start the simulator, run the example playbooks and inventory, stop it
 demo: venv
