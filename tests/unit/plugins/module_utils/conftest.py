@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Fakes at the HTTP level: a stand-in for requests.Session that records every call."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible_collections.mistio.cloud.plugins.module_utils import client as client_module
+
+
+class FakeResponse(object):
+    def __init__(self, status=200, body=None, text=None, headers=None, reason='OK'):
+        self.status_code = status
+        if text is None:
+            text = '' if body is None else json.dumps(body)
+        self.text = text
+        self.headers = headers or {}
+        self.reason = reason
+
+
+class FakeSession(object):
+    """Answers from routes {(METHOD, path): [response or exception, ...]} (the last one repeats)."""
+
+    def __init__(self, routes, base):
+        self.routes = dict((key, list(value) if isinstance(value, list) else [value]) for key, value in routes.items())
+        self.base = base
+        self.calls = []
+        self.headers = {}
+        self.verify = True
+
+    def request(self, method, url, json=None, headers=None, timeout=None):
+        path = url[len(self.base):]
+        sent = dict(self.headers)
+        sent.update(headers or {})
+        self.calls.append({'method': method, 'path': path, 'json': json, 'headers': sent, 'timeout': timeout})
+        queue = self.routes.get((method, path))
+        if not queue:
+            return FakeResponse(404, text='Not Found')
+        answer = queue.pop(0) if len(queue) > 1 else queue[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def paths(self):
+        return ['%s %s' % (c['method'], c['path']) for c in self.calls]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_dialect_cache():
+    client_module.clear_dialect_cache()
+    yield
+    client_module.clear_dialect_cache()
+
+
+@pytest.fixture
+def make_client():
+    """make_client(routes, url=..., **client_kwargs) -> (client, session, sleeps)."""
+
+    def factory(routes, url='https://mist.example', **kwargs):
+        kwargs.setdefault('api_version', 'clouds')
+        client = client_module.MistClient(url, **kwargs)
+        fake = FakeSession(routes, client.url)
+        fake.headers.update(client.session.headers)
+        fake.verify = client.session.verify
+        client.session = fake
+        sleeps = []
+        client._sleep = sleeps.append
+        client._random = lambda: 0.5
+        return client, fake, sleeps
+
+    return factory
+
+
+@pytest.fixture
+def response():
+    return FakeResponse

@@ -1,0 +1,444 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import socket
+import threading
+
+import pytest
+import requests
+
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+from ansible_collections.mistio.cloud.plugins.module_utils import client as client_module
+from ansible_collections.mistio.cloud.plugins.module_utils.client import MistClient, MistError, USER_AGENT, COLLECTION_VERSION
+
+TOKEN = 'f' * 64
+PASSWORD = 'hunter2-very-secret'
+HTML = '<!DOCTYPE html><html><head><title>Welcome</title></head><body>hi</body></html>'
+
+
+def refused():
+    return requests.exceptions.ConnectionError(
+        "HTTPSConnectionPool(host='mist.example', port=443): Max retries exceeded with url: /api/v1/clouds "
+        "(Caused by NewConnectionError('<urllib3.connection.HTTPSConnection object>: Failed to establish a new connection: "
+        "[Errno 111] Connection refused'))")
+
+
+def dropped():
+    return requests.exceptions.ConnectionError(
+        "('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))")
+
+
+# --- construction ------------------------------------------------------------
+
+def test_user_agent_names_collection_and_version(make_client, response):
+    client, session, dummy = make_client({('GET', '/api/v1/clouds'): response(body=[])}, api_token=TOKEN)
+    client.request('GET', '/api/v1/clouds')
+    assert USER_AGENT == 'mistio.cloud/%s (ansible)' % COLLECTION_VERSION
+    assert session.calls[0]['headers']['User-Agent'] == USER_AGENT
+    assert session.calls[0]['timeout'] == 30
+
+
+def test_url_must_be_http():
+    with pytest.raises(MistError) as err:
+        MistClient('mist.example')
+    assert 'https://' in str(err.value)
+
+
+def test_api_version_is_checked():
+    with pytest.raises(MistError):
+        MistClient('https://mist.example', api_version='v2')
+
+
+def test_trailing_api_v1_is_dropped():
+    assert MistClient('https://mist.example/api/v1/').url == 'https://mist.example'
+
+
+def test_tls_options_reach_the_session():
+    assert MistClient('https://m.example').session.verify is True
+    assert MistClient('https://m.example', validate_certs=False).session.verify is False
+    assert MistClient('https://m.example', ca_path='/etc/ca.pem').session.verify == '/etc/ca.pem'
+
+
+def test_from_options_takes_module_params():
+    params = {'url': 'https://m.example', 'api_token': TOKEN, 'email': None, 'password': None, 'api_version': 'backends',
+              'validate_certs': True, 'ca_path': None, 'timeout': 5, 'retries': 1}
+    client = MistClient.from_options(params)
+    assert (client.url, client.timeout, client.retries, client.dialect_name) == ('https://m.example', 5, 1, 'backends')
+
+
+def test_password_without_email_is_refused():
+    with pytest.raises(MistError) as err:
+        MistClient('https://m.example', password=PASSWORD)
+    assert PASSWORD not in str(err.value)
+
+
+# --- auth --------------------------------------------------------------------
+
+def test_clouds_token_header_is_the_bare_token(make_client, response):
+    client, session, dummy = make_client({('GET', '/api/v1/clouds'): response(body=[])}, api_token=TOKEN)
+    client.dialect.list_backends()
+    assert session.calls[0]['headers']['Authorization'] == TOKEN
+
+
+def test_backends_token_header_with_email(make_client, response):
+    client, session, dummy = make_client({('GET', '/backends'): response(body=[])}, api_version='backends',
+                                         api_token='abc123', email='me@example.com')
+    client.dialect.list_backends()
+    assert session.calls[0]['headers']['Authorization'] == 'mist_1 me@example.com:abc123'
+
+
+def test_open_backends_server_gets_no_auth(make_client, response):
+    client, session, dummy = make_client({('GET', '/backends'): response(body=[])}, api_version='backends')
+    client.dialect.list_backends()
+    assert 'Authorization' not in session.calls[0]['headers']
+
+
+def test_clouds_login_mints_once(make_client, response):
+    routes = {('POST', '/api/v1/tokens'): response(body={'token': 'minted-token'}),
+              ('GET', '/api/v1/clouds'): response(body=[])}
+    client, session, dummy = make_client(routes, email='me@example.com', password=PASSWORD)
+    client.dialect.list_backends()
+    client.dialect.list_backends()
+    assert session.paths() == ['POST /api/v1/tokens', 'GET /api/v1/clouds', 'GET /api/v1/clouds']
+    assert session.calls[0]['json'] == {'email': 'me@example.com', 'password': PASSWORD}
+    assert 'Authorization' not in session.calls[0]['headers']
+    assert session.calls[2]['headers']['Authorization'] == 'minted-token'
+
+
+def test_backends_login_uses_auth_and_mist_1(make_client, response):
+    routes = {('POST', '/auth'): response(body={'mist_api_token': 'tok42'}), ('GET', '/backends'): response(body=[])}
+    client, session, dummy = make_client(routes, api_version='backends', email='me@example.com', password=PASSWORD)
+    client.dialect.list_backends()
+    assert session.paths() == ['POST /auth', 'GET /backends']
+    assert session.calls[1]['headers']['Authorization'] == 'mist_1 me@example.com:tok42'
+
+
+def test_backends_standalone_without_login_endpoint(make_client, response):
+    routes = {('POST', '/auth'): response(404, text='Not Found'), ('GET', '/backends'): response(body=[])}
+    client, session, dummy = make_client(routes, api_version='backends', email='me@example.com', password=PASSWORD)
+    assert client.dialect.list_backends() == []
+    assert 'Authorization' not in session.calls[1]['headers']
+
+
+def test_bad_login_is_an_auth_error_without_the_password(make_client, response):
+    routes = {('POST', '/api/v1/tokens'): response(401, text='Wrong password %s' % PASSWORD)}
+    client, dummy, dummy2 = make_client(routes, email='me@example.com', password=PASSWORD)
+    with pytest.raises(MistError) as err:
+        client.dialect.list_backends()
+    assert err.value.kind == 'auth'
+    assert 'check email and password' in str(err.value)
+    assert PASSWORD not in str(err.value) and PASSWORD not in err.value.message
+
+
+def test_bad_token_is_an_auth_error(make_client, response):
+    routes = {('GET', '/api/v1/clouds'): response(401, text='User not authenticated. Please log in')}
+    client, session, dummy = make_client(routes, api_token=TOKEN)
+    with pytest.raises(MistError) as err:
+        client.dialect.list_backends()
+    assert err.value.kind == 'auth' and err.value.status == 401
+    assert str(err.value) == ('Mist rejected the request GET /api/v1/clouds (401 User not authenticated. Please log in)'
+                              ' — check api_token (or email and password).')
+    assert TOKEN not in str(err.value)
+    assert len(session.calls) == 1
+
+
+# --- dialect detection -------------------------------------------------------
+
+def test_pinned_dialect_sends_exactly_one_request(make_client, response):
+    client, session, dummy = make_client({('GET', '/api/v1/clouds'): response(body=[])}, api_token=TOKEN)
+    client.dialect.list_backends()
+    assert session.paths() == ['GET /api/v1/clouds']
+
+
+def test_auto_detects_clouds_with_ping_only(make_client, response):
+    routes = {('GET', '/api/v1/ping'): response(body={'hello': 'me@example.com'}), ('GET', '/api/v1/clouds'): response(body=[])}
+    client, session, dummy = make_client(routes, api_version='auto', api_token=TOKEN)
+    assert client.dialect.name == 'clouds'
+    client.dialect.list_backends()
+    assert session.paths() == ['GET /api/v1/ping', 'GET /api/v1/clouds']
+    assert session.calls[0]['headers']['Authorization'] == TOKEN
+
+
+def test_auto_ping_401_still_means_clouds(make_client, response):
+    routes = {('GET', '/api/v1/ping'): response(401, text='User not authenticated. Please log in'),
+              ('POST', '/api/v1/tokens'): response(body={'token': 't0k3n'}), ('GET', '/api/v1/clouds'): response(body=[])}
+    client, session, dummy = make_client(routes, api_version='auto', email='me@example.com', password=PASSWORD)
+    client.dialect.list_backends()
+    assert session.paths() == ['GET /api/v1/ping', 'POST /api/v1/tokens', 'GET /api/v1/clouds']
+
+
+def test_auto_detection_is_cached_per_url(make_client, response):
+    routes = {('GET', '/api/v1/ping'): response(body={'hello': 'x'}), ('GET', '/api/v1/clouds'): response(body=[])}
+    first, session1, dummy = make_client(routes, api_version='auto', api_token=TOKEN)
+    first.dialect.list_backends()
+    second, session2, dummy = make_client(routes, api_version='auto', api_token=TOKEN)
+    second.dialect.list_backends()
+    assert session1.paths() == ['GET /api/v1/ping', 'GET /api/v1/clouds']
+    assert session2.paths() == ['GET /api/v1/clouds']
+    other, session3, dummy = make_client(routes, url='https://other.example', api_version='auto', api_token=TOKEN)
+    assert other.dialect_name == 'clouds'
+    assert session3.paths() == ['GET /api/v1/ping']
+
+
+def test_auto_detects_backends_and_reuses_the_probe(make_client, response):
+    listing = [{'id': 'abc', 'title': 'EC2', 'provider': 'ec2_us_east', 'apikey': 'AKIA', 'enabled': True, 'state': 'wait'}]
+    routes = {('GET', '/api/v1/ping'): response(404, text='Not Found'), ('GET', '/backends'): response(body=listing)}
+    client, session, dummy = make_client(routes, api_version='auto')
+    assert client.dialect.name == 'backends'
+    assert [b['id'] for b in client.dialect.list_backends()] == ['abc']
+    assert session.paths() == ['GET /api/v1/ping', 'GET /backends']
+    client.dialect.list_backends()
+    assert session.paths()[-1] == 'GET /backends' and len(session.calls) == 3
+
+
+def test_auto_on_a_web_site_is_not_mist(make_client, response):
+    routes = {('GET', '/api/v1/ping'): response(404, text=HTML), ('GET', '/backends'): response(404, text=HTML)}
+    client, dummy, dummy2 = make_client(routes, api_version='auto')
+    with pytest.raises(MistError) as err:
+        client.dialect_name
+    assert err.value.kind == 'not_mist'
+    assert str(err.value).startswith('https://mist.example does not look like a Mist server (')
+    assert 'check url' in str(err.value)
+
+
+def test_auto_html_200_everywhere_is_not_mist(make_client, response):
+    client, dummy, dummy2 = make_client({('GET', '/api/v1/ping'): response(200, text=HTML)}, api_version='auto')
+    with pytest.raises(MistError) as err:
+        client.dialect
+    assert err.value.kind == 'not_mist' and 'HTML' in str(err.value)
+
+
+# --- retries -----------------------------------------------------------------
+
+def test_backoff_schedule_is_exponential_with_bounded_jitter(make_client, response):
+    routes = {('GET', '/api/v1/clouds'): [response(503), response(502), response(504), response(body=[])]}
+    client, session, sleeps = make_client(routes, api_token=TOKEN)
+    client._random = lambda: 0.0
+    assert client.request('GET', '/api/v1/clouds') == []
+    assert sleeps == [0.5, 1.0, 2.0]
+    for high in (0.999999, 1.0):
+        session.routes[('GET', '/api/v1/clouds')] = [response(503), response(503), response(body=[])]
+        del sleeps[:]
+        client._random = lambda: high
+        client.request('GET', '/api/v1/clouds')
+        assert 0.5 <= sleeps[0] <= 0.625 and 1.0 <= sleeps[1] <= 1.25
+
+
+def test_retries_give_up_after_the_limit(make_client, response):
+    client, session, sleeps = make_client({('GET', '/api/v1/clouds'): response(503, text='Cloud unavailable')},
+                                          api_token=TOKEN, retries=2)
+    with pytest.raises(MistError) as err:
+        client.request('GET', '/api/v1/clouds')
+    assert len(session.calls) == 3 and len(sleeps) == 2
+    assert err.value.status == 503 and err.value.ambiguous and err.value.message == 'Cloud unavailable'
+
+
+def test_retry_after_is_honoured_and_capped(make_client, response):
+    routes = {('GET', '/api/v1/clouds'): [response(429, headers={'Retry-After': '7'}),
+                                          response(429, headers={'Retry-After': '3600'}), response(body=[])]}
+    client, dummy, sleeps = make_client(routes, api_token=TOKEN)
+    client.request('GET', '/api/v1/clouds')
+    assert sleeps == [7.0, 60]
+
+
+def test_an_add_is_never_retried(make_client, response):
+    client, session, sleeps = make_client({('POST', '/api/v1/clouds'): response(503, text='Cloud unavailable')}, api_token=TOKEN)
+    with pytest.raises(MistError) as err:
+        client.request('POST', '/api/v1/clouds', json={'name': 'x'}, retry=False)
+    assert len(session.calls) == 1 and sleeps == []
+    assert err.value.ambiguous
+
+
+def test_an_add_that_drops_is_ambiguous_and_not_retried(make_client):
+    client, session, sleeps = make_client({('POST', '/api/v1/clouds'): dropped()}, api_token=TOKEN)
+    with pytest.raises(MistError) as err:
+        client.request('POST', '/api/v1/clouds', json={'name': 'x'}, retry=False)
+    assert len(session.calls) == 1 and sleeps == []
+    assert err.value.kind == 'connection' and err.value.ambiguous
+    assert 'may have been processed' in str(err.value)
+
+
+@pytest.mark.parametrize('status', [400, 401, 404, 409, 500, 501])
+def test_other_statuses_are_not_retried(make_client, response, status):
+    client, session, sleeps = make_client({('GET', '/api/v1/clouds'): response(status, text='nope')}, api_token=TOKEN)
+    with pytest.raises(MistError):
+        client.request('GET', '/api/v1/clouds')
+    assert len(session.calls) == 1 and sleeps == []
+
+
+def test_connection_errors_are_retried_for_safe_requests(make_client, response):
+    routes = {('DELETE', '/api/v1/clouds/c1'): [refused(), dropped(), response(text='OK')]}
+    client, session, sleeps = make_client(routes, api_token=TOKEN)
+    assert client.request('DELETE', '/api/v1/clouds/c1') == 'OK'
+    assert len(session.calls) == 3 and len(sleeps) == 2
+
+
+# --- error sentences ---------------------------------------------------------
+
+def test_rejected_request_sentence(make_client, response):
+    routes = {('POST', '/backends'): response(401, text='Invalid backend credentials')}
+    client, dummy, dummy2 = make_client(routes, api_version='backends')
+    with pytest.raises(MistError) as err:
+        client.request('POST', '/backends', json={'provider': 'ec2_us_east', 'apikey': 'AKIA', 'apisecret': 'sEcReT-123'}, retry=False)
+    exc = err.value
+    assert str(exc) == 'Mist rejected the request POST /backends (401 Invalid backend credentials)'
+    assert (exc.status, exc.kind, exc.method, exc.path, exc.ambiguous) == (401, 'http', 'POST', '/backends', False)
+    assert exc.message == 'Invalid backend credentials'
+
+
+def test_server_echo_of_a_secret_is_redacted(make_client, response):
+    routes = {('POST', '/api/v1/clouds'): response(400, text='Invalid parameters [apisecret=sEcReT-123]')}
+    client, dummy, dummy2 = make_client(routes, api_token=TOKEN)
+    with pytest.raises(MistError) as err:
+        client.request('POST', '/api/v1/clouds', json={'provider': 'ec2', 'apisecret': 'sEcReT-123'}, retry=False)
+    assert 'sEcReT-123' not in str(err.value) and 'sEcReT-123' not in err.value.message
+    assert '********' in err.value.message
+
+
+def test_long_plain_text_is_trimmed(make_client, response):
+    client, dummy, dummy2 = make_client({('GET', '/api/v1/clouds'): response(400, text='Bad  Request:\n' + 'x' * 1000)},
+                                        api_token=TOKEN)
+    with pytest.raises(MistError) as err:
+        client.request('GET', '/api/v1/clouds')
+    assert err.value.message.startswith('Bad Request: xxx') and len(err.value.message) <= 300
+
+
+def test_html_success_page_is_not_mist(make_client, response):
+    client, dummy, dummy2 = make_client({('GET', '/api/v1/clouds'): response(200, text=HTML)}, api_token=TOKEN)
+    with pytest.raises(MistError) as err:
+        client.request('GET', '/api/v1/clouds')
+    assert err.value.kind == 'html'
+    assert str(err.value) == 'https://mist.example does not look like a Mist server (HTML page returned for GET /api/v1/clouds).'
+
+
+def test_html_proxy_error_page(make_client, response):
+    client, dummy, sleeps = make_client({('GET', '/api/v1/clouds'): response(502, text=HTML)}, api_token=TOKEN, retries=1)
+    with pytest.raises(MistError) as err:
+        client.request('GET', '/api/v1/clouds')
+    assert err.value.kind == 'html' and err.value.status == 502 and len(sleeps) == 1
+    assert 'HTML error page (502)' in str(err.value)
+    assert 'Welcome' not in str(err.value)
+
+
+def test_refused_connection_sentence(make_client):
+    client, dummy, sleeps = make_client({('GET', '/api/v1/clouds'): refused()}, api_token=TOKEN, retries=0)
+    with pytest.raises(MistError) as err:
+        client.request('GET', '/api/v1/clouds')
+    assert str(err.value) == 'Cannot reach Mist at https://mist.example: connection refused — check url.'
+    assert err.value.kind == 'connection' and not err.value.ambiguous
+
+
+def test_unknown_host_sentence(make_client):
+    exc = requests.exceptions.ConnectionError("Failed to resolve 'nowhere.example' ([Errno -2] Name or service not known)")
+    client, dummy, dummy2 = make_client({('GET', '/api/v1/clouds'): exc}, api_token=TOKEN, retries=0)
+    with pytest.raises(MistError) as err:
+        client.request('GET', '/api/v1/clouds')
+    assert 'host name not found' in str(err.value) and not err.value.ambiguous
+
+
+def test_tls_failure_sentence_and_no_retry(make_client):
+    exc = requests.exceptions.SSLError(
+        "HTTPSConnectionPool(host='mist.example', port=443): Max retries exceeded (Caused by SSLError(SSLCertVerificationError("
+        "1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:1006)')))")
+    client, session, sleeps = make_client({('GET', '/api/v1/clouds'): exc}, api_token=TOKEN)
+    with pytest.raises(MistError) as err:
+        client.request('GET', '/api/v1/clouds')
+    assert str(err.value) == ('TLS verification failed for https://mist.example: certificate verify failed: self-signed certificate'
+                              ' — set ca_path or validate_certs: false.')
+    assert err.value.kind == 'tls' and len(session.calls) == 1
+
+
+def test_read_timeout_sentence_is_ambiguous(make_client):
+    client, dummy, dummy2 = make_client({('POST', '/api/v1/clouds'): requests.exceptions.ReadTimeout('read timed out')},
+                                        api_token=TOKEN, timeout=12)
+    with pytest.raises(MistError) as err:
+        client.request('POST', '/api/v1/clouds', json={}, retry=False)
+    assert str(err.value).startswith('Timed out after 12s waiting for POST /api/v1/clouds from https://mist.example')
+    assert err.value.kind == 'timeout' and err.value.ambiguous
+
+
+def test_connect_timeout_is_not_ambiguous(make_client):
+    client, dummy, dummy2 = make_client({('POST', '/api/v1/clouds'): requests.exceptions.ConnectTimeout('connect timed out')},
+                                        api_token=TOKEN)
+    with pytest.raises(MistError) as err:
+        client.request('POST', '/api/v1/clouds', json={}, retry=False)
+    assert err.value.kind == 'timeout' and not err.value.ambiguous
+
+
+def test_plain_text_success_is_returned_as_text(make_client, response):
+    client, dummy, dummy2 = make_client({('PUT', '/api/v1/clouds/c1'): response(text='OK')}, api_token=TOKEN)
+    assert client.request('PUT', '/api/v1/clouds/c1', json={'new_name': 'x'}) == 'OK'
+
+
+def test_error_details_have_no_body(make_client, response):
+    client, dummy, dummy2 = make_client({('POST', '/api/v1/clouds'): response(409, text='Cloud with this name already exists')},
+                                        api_token=TOKEN)
+    with pytest.raises(MistError) as err:
+        client.request('POST', '/api/v1/clouds', json={'name': 'prod', 'apisecret': 'sEcReT-123'}, retry=False)
+    assert err.value.details() == {'status': 409, 'kind': 'http', 'method': 'POST', 'path': '/api/v1/clouds', 'ambiguous': False}
+    assert 'sEcReT' not in repr(vars(err.value))
+
+
+# --- a real socket -----------------------------------------------------------
+
+class _Handler(BaseHTTPRequestHandler):
+    seen = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get('Content-Length') or 0))
+        _Handler.seen.append((self.headers.get('Content-Type'), self.headers.get('User-Agent'), json.loads(body)))
+        payload = json.dumps({'id': 'c1', 'name': 'x'}).encode()
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_real_http_sends_json_and_user_agent():
+    server = HTTPServer(('127.0.0.1', 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.daemon = True
+    thread.start()
+    try:
+        client = MistClient('http://127.0.0.1:%s' % server.server_address[1], api_token=TOKEN, api_version='clouds')
+        assert client.request('POST', '/api/v1/clouds', json={'name': 'x'}, retry=False) == {'id': 'c1', 'name': 'x'}
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert _Handler.seen == [('application/json', USER_AGENT, {'name': 'x'})]
+
+
+def test_real_refused_port():
+    sock = socket.socket()
+    sock.bind(('127.0.0.1', 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    client = MistClient('http://127.0.0.1:%s' % port, api_version='backends', retries=0, timeout=5)
+    with pytest.raises(MistError) as err:
+        client.request('GET', '/backends')
+    assert err.value.kind == 'connection' and not err.value.ambiguous
+    assert 'connection refused' in str(err.value)
+
+
+def test_module_level_cache_can_be_cleared():
+    client_module._DIALECT_CACHE['https://x.example'] = 'clouds'
+    client_module.clear_dialect_cache()
+    assert client_module._DIALECT_CACHE == {}
+
+
+def test_version_constant_matches_galaxy_yml():
+    import os
+    import re
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..')
+    with open(os.path.join(root, 'galaxy.yml')) as handle:
+        version = re.search(r'^version:\s*["\']?([^"\'\s]+)', handle.read(), re.M).group(1)
+    assert COLLECTION_VERSION == version

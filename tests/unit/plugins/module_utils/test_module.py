@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+import yaml
+
+from ansible_collections.mistio.cloud.plugins.doc_fragments.connection import ModuleDocFragment
+from ansible_collections.mistio.cloud.plugins.module_utils import module as mist_module
+from ansible_collections.mistio.cloud.plugins.module_utils.client import MistError
+from ansible_collections.mistio.cloud.plugins.module_utils.providers import ProviderError
+
+PARAMS = {'url': 'https://mist.example', 'api_token': 't' * 64, 'email': None, 'password': None, 'api_version': 'clouds',
+          'validate_certs': True, 'ca_path': None, 'timeout': 30, 'retries': 3}
+
+
+class Exit(Exception):
+    pass
+
+
+class FakeAnsibleModule(object):
+    def __init__(self, params=None):
+        self.params = dict(PARAMS, **(params or {}))
+        self.check_mode = False
+        self.exited = None
+        self.failed = None
+
+    def fail_json(self, **kwargs):
+        self.failed = kwargs
+        raise Exit()
+
+    def exit_json(self, **kwargs):
+        self.exited = kwargs
+        raise Exit()
+
+
+def test_doc_fragment_matches_the_argument_spec():
+    options = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']
+    spec = mist_module.connection_argument_spec()
+    assert sorted(options) == sorted(spec)
+    for name, option in spec.items():
+        doc = options[name]
+        assert doc['type'] == option['type'], name
+        assert doc.get('default') == option.get('default'), name
+        assert doc.get('choices') == option.get('choices'), name
+        assert doc.get('required', False) == option.get('required', False), name
+        assert doc.get('aliases') == option.get('aliases'), name
+        for env in (option.get('fallback') or (None, []))[1]:
+            assert env in ' '.join(doc['description']), name
+    assert spec['api_token']['no_log'] and spec['password']['no_log']
+    assert 'clouds' in ' '.join(options['api_version']['description'])
+
+
+def test_run_exits_with_the_result():
+    class Module(mist_module.MistModule):
+        def execute(self):
+            return {'changed': True, 'backend': {'id': 'b1'}}
+
+    fake = FakeAnsibleModule()
+    with pytest.raises(Exit):
+        Module(fake).run()
+    assert fake.exited == {'changed': True, 'backend': {'id': 'b1'}}
+
+
+def test_mist_error_becomes_fail_json_with_status():
+    class Module(mist_module.MistModule):
+        def execute(self):
+            raise MistError('Mist rejected the request POST /backends (401 Invalid backend credentials)', status=401,
+                            message='Invalid backend credentials', method='POST', path='/backends')
+
+    fake = FakeAnsibleModule()
+    with pytest.raises(Exit):
+        Module(fake).run()
+    assert fake.failed == {'msg': 'Mist rejected the request POST /backends (401 Invalid backend credentials)',
+                           'status': 401, 'error_kind': 'http'}
+
+
+def test_provider_error_becomes_fail_json():
+    class Module(mist_module.MistModule):
+        def execute(self):
+            raise ProviderError('Unknown provider')
+
+    fake = FakeAnsibleModule()
+    with pytest.raises(Exit):
+        Module(fake).run()
+    assert fake.failed == {'msg': 'Unknown provider'}
+
+
+def test_bad_connection_options_fail_cleanly():
+    fake = FakeAnsibleModule({'url': 'mist.example'})
+    with pytest.raises(Exit):
+        mist_module.MistModule(fake)
+    assert 'https://' in fake.failed['msg']
+
+
+def test_missing_requests_names_the_library(monkeypatch):
+    monkeypatch.setattr(mist_module, 'HAS_REQUESTS', False)
+    fake = FakeAnsibleModule()
+    with pytest.raises(Exit):
+        mist_module.MistModule(fake)
+    assert 'requests' in fake.failed['msg']
+
+
+def test_dialect_is_pinned_without_a_request():
+    fake = FakeAnsibleModule()
+    module = mist_module.MistModule(fake)
+    assert module.dialect.name == 'clouds' and module.check_mode is False
