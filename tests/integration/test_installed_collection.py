@@ -6,12 +6,15 @@ Builds with ansible-galaxy, installs into an empty collections path, and runs a
 module and the inventory plugin from that installed copy against the simulator.
 """
 import subprocess
+import sys
 import tarfile
 import textwrap
+from pathlib import Path
 
 import pytest
 
-from conftest import BIN, REPO
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
 
 FORBIDDEN = ('.venv/', '.git/', '.pytest_cache', '__pycache__', 'tests/output', 'collections/',
              '.coord', '.ci/', 'bench/', 'Makefile')

@@ -1,0 +1,653 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mistio.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: mist_backend
+short_description: Declare a Mist backend (cloud account) and get exactly that
+version_added: 0.1.0
+description:
+  - Adds, updates, renames, enables, disables and removes a backend of a Mist server, the cloud account
+    (EC2, Rackspace, OpenStack, GCE, DigitalOcean, Linode, Docker, bare metal, ...) Mist adds machines from.
+    Mist 3 and later call backends clouds; this collection calls them backends in both API dialects.
+  - The backend is found exactly, by O(id), else by O(name). Several backends with that name fail the task
+    with their ids listed; the module never guesses and never matches a substring.
+  - Only what differs is changed (a rename, an enable or disable, the non-secret credential fields such as the
+    region, an access key id, a username or a URL), so a second identical run reports no change and sends no write.
+  - Secrets cannot be read back from Mist, so they are only sent when a backend is added, or with
+    O(update_credentials=always); then the task always reports a change.
+  - The C(backends) dialect (mist.io 0.9) has no way to update a backend, and derives the backend id from its
+    provider, region and key. A change of those fails with an explanation, unless O(allow_replace_with_new_id=true)
+    allows the module to add a new backend with the new credentials and then delete the old one.
+  - "Safe create: when an add fails in a way that leaves its outcome unknown (timeout, dropped connection, 5xx) or with
+    a 409, the module lists the backends again and only adds once more if the backend is not there, so there is one
+    backend in every case."
+author:
+  - mistio.cloud developers (@mistio)
+extends_documentation_fragment:
+  - mistio.cloud.connection
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details: The plan is computed and reported in RV(actions) and RV(backend); no write is sent to the server.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+    details: Shows the name, provider, region, enabled flag and non-secret credential fields before and after. Never a secret.
+  action_group:
+    description: Use C(group/mistio.cloud.mist) in C(module_defaults) to set the connection options for all Mist modules at once.
+    support: full
+    membership:
+      - mistio.cloud.mist
+options:
+  name:
+    description:
+      - The backend's name (its C(title) on a C(backends) server).
+      - Without O(id), the backend is looked up by exactly this name.
+      - With O(id), the name the backend should have (a rename).
+      - Required unless O(id) is given. A C(clouds) server keeps names unique and allows only ASCII letters,
+        numbers, dashes, underscores, spaces and dots.
+    type: str
+  id:
+    description:
+      - Look the backend up by exactly this id instead of by name; O(name) then renames it.
+      - Use it when several backends share a name (possible on a C(backends) server).
+      - A backend cannot be created with a given id (the server assigns ids); with O(state=present) an unknown id fails.
+    type: str
+  provider:
+    description:
+      - The provider, as a canonical id (V(ec2), V(rackspace), V(openstack), V(gce), V(digitalocean), V(linode),
+        V(docker), V(bare_metal), ...), an alias (V(aws), V(google), V(other), ...) or a C(backends)-era provider id
+        that names a region (V(ec2_us_east), V(rackspace:lon)).
+      - An unknown provider fails with the valid ones listed.
+      - Required to add a backend. For an existing backend it is compared; a different provider is a change of
+        identity (see O(allow_replace_with_new_id)).
+    type: str
+  region:
+    description:
+      - The provider's region, when O(provider) does not carry it (V(us-east-1) for EC2, V(lon) for Rackspace).
+      - Omitted, the region of an existing backend is left alone.
+    type: str
+  credentials:
+    description:
+      - The provider's credential fields. Which ones a provider takes, and which it requires, come from the
+        collection's provider catalogue (see M(mistio.cloud.mist_provider_info)).
+      - A field the provider does not take fails the task naming it; a missing required field fails when the
+        backend is added.
+      - Secret fields are never shown, compared or returned; they are sent when the backend is added, or on every
+        run with O(update_credentials=always).
+      - Note that C(apikey) is a secret for Rackspace, Linode, SoftLayer and Vultr, so it is marked C(no_log)
+        and Ansible masks its value everywhere in the output, including the EC2 access key id.
+    type: dict
+    suboptions:
+      apikey:
+        description:
+          - EC2 access key id (not secret there, compared); the API key of Rackspace, Linode, SoftLayer and Vultr (secret).
+        type: str
+      apisecret:
+        description: EC2 secret access key. Secret.
+        type: str
+      username:
+        description: User name for Rackspace, OpenStack, HP Cloud, NephoScale, SoftLayer, vSphere and libvirt.
+        type: str
+      password:
+        description: Password for OpenStack, HP Cloud, NephoScale and vSphere. Secret.
+        type: str
+      url:
+        description: OpenStack (and HP Cloud) identity URL.
+        type: str
+      tenant:
+        description: OpenStack (and HP Cloud) tenant (project) name.
+        type: str
+      compute_endpoint:
+        description: OpenStack compute endpoint, when it is not found through the identity service.
+        type: str
+      domain:
+        description: OpenStack domain (C(clouds) dialect only).
+        type: str
+      email:
+        description: GCE service-account email.
+        type: str
+      private_key:
+        description: GCE service-account private key. Secret.
+        type: str
+      project_id:
+        description: GCE project id.
+        type: str
+      token:
+        description: DigitalOcean API token. Secret.
+        type: str
+      host:
+        description: Docker, vSphere and libvirt host; the bare-metal server's address (required in the C(backends) dialect).
+        type: str
+      port:
+        description: Docker daemon port.
+        type: int
+      auth_user:
+        description: Docker basic-auth user.
+        type: str
+      auth_password:
+        description: Docker basic-auth password. Secret.
+        type: str
+      key_file:
+        description: Docker TLS client key (PEM text). Secret.
+        type: str
+      cert_file:
+        description: Docker TLS client certificate (PEM text).
+        type: str
+      ca_cert_file:
+        description: Docker TLS CA certificate (PEM text).
+        type: str
+      ssh_user:
+        description: Bare-metal SSH user (the server's default is C(root)).
+        type: str
+      ssh_port:
+        description: Bare-metal SSH port (the server's default is 22).
+        type: int
+      ssh_key:
+        description: Bare-metal SSH key id, a key that exists on the Mist server (not the key itself).
+        type: str
+      tenant_id:
+        description: Azure tenant id (C(clouds) dialect only).
+        type: str
+      subscription_id:
+        description: Azure subscription id (C(clouds) dialect only).
+        type: str
+      key:
+        description: Azure client id, or a libvirt SSH key id (C(clouds) dialect only).
+        type: str
+      secret:
+        description: Azure client secret (C(clouds) dialect only). Secret.
+        type: str
+  enabled:
+    description:
+      - Whether the backend is enabled.
+      - Omitted, an existing backend keeps its state and a new one is enabled.
+    type: bool
+  state:
+    description:
+      - V(present) adds the backend or brings it to the declared state; V(absent) deletes it if it exists.
+    type: str
+    choices: [ present, absent ]
+    default: present
+  update_credentials:
+    description:
+      - V(on_create) sends secrets only when the backend is added; an existing backend's non-secret credential
+        fields are still compared and updated.
+      - V(always) also sends the given secrets to an existing backend on every run (C(clouds) dialect, with
+        C(PATCH)); since secrets cannot be read back, the task then always reports a change.
+      - The C(backends) dialect cannot update a secret in place (and a replacement would get the same id, which
+        the server refuses), so V(always) with a secret fails there.
+    type: str
+    choices: [ on_create, always ]
+    default: on_create
+  allow_replace_with_new_id:
+    description:
+      - C(backends) dialect only (mist.io 0.9 has no update endpoint, and the backend id is computed from the
+        provider, region and key).
+      - V(false) fails a change of provider, region or key with an explanation.
+      - V(true) adds a new backend with the new credentials first, then deletes the old one (so nothing is lost if the
+        add fails), and reports the action C(replace). The backend gets a new id, and anything tied to the old id
+        on the server is lost.
+      - Ignored by the C(clouds) dialect, which updates credentials in place and keeps the id.
+    type: bool
+    default: false
+notes:
+  - Adds to one server should be serialised (with the C(throttle) keyword set to 1); a race is still resolved by listing again.
+  - Request counts, with a token and O(api_version) pinned, are one list for an unchanged task, and a list and an add
+    for a create; V(auto) adds one probe per run.
+seealso:
+  - module: mistio.cloud.mist_backend_info
+  - module: mistio.cloud.mist_provider_info
+'''
+
+EXAMPLES = r'''
+- name: An EC2 backend, enabled (secrets only sent when it is added)
+  mistio.cloud.mist_backend:
+    url: https://mist.example.com
+    api_token: "{{ lookup('ansible.builtin.env', 'MIST_API_TOKEN') }}"
+    name: aws-prod
+    provider: ec2
+    region: us-east-1
+    credentials:
+      apikey: AKIAEXAMPLE
+      apisecret: "{{ vault_aws_secret }}"
+
+- name: Connection options set once for the Mist modules of a play
+  module_defaults:
+    group/mistio.cloud.mist:
+      url: https://mist.example.com
+      api_token: "{{ lookup('ansible.builtin.env', 'MIST_API_TOKEN') }}"
+      api_version: clouds
+  block:
+    - name: A Rackspace backend in London, by the backends-era provider id
+      mistio.cloud.mist_backend:
+        name: rackspace-lon
+        provider: rackspace:lon
+        credentials:
+          username: rackuser
+          apikey: "{{ vault_rackspace_key }}"
+
+    - name: Rename a backend, found by its id
+      mistio.cloud.mist_backend:
+        id: 282anRybLn34tNGugwCNK7oCisfY
+        name: aws-production
+
+    - name: Disable a backend, leaving everything else alone
+      mistio.cloud.mist_backend:
+        name: rackspace-lon
+        enabled: false
+
+    - name: Rotate an OpenStack password (clouds dialect, a PATCH; the id stays)
+      mistio.cloud.mist_backend:
+        name: openstack-lab
+        provider: openstack
+        credentials:
+          username: admin
+          password: "{{ vault_openstack_password }}"
+          url: https://keystone.example.com:5000/v3
+          tenant: lab
+        update_credentials: always
+
+    - name: A bare-metal server
+      mistio.cloud.mist_backend:
+        name: rack-42
+        provider: bare_metal
+        credentials:
+          host: 192.0.2.42
+          ssh_user: ubuntu
+          ssh_key: ops-key
+
+    - name: Remove a backend (no change when it is already gone)
+      mistio.cloud.mist_backend:
+        name: old-account
+        state: absent
+
+- name: Change the key of a backend on a mist.io 0.9 server, accepting the new id
+  mistio.cloud.mist_backend:
+    url: http://mist.local:8000
+    api_version: backends
+    name: aws-prod
+    provider: ec2_us_east
+    credentials:
+      apikey: AKIANEWKEY
+      apisecret: "{{ vault_aws_secret }}"
+    allow_replace_with_new_id: true
+'''
+
+RETURN = r'''
+backend:
+  description:
+    - The backend after the task (in check mode, as it would be), normalised as M(mistio.cloud.mist_backend_info)
+      reports it. Never contains a secret.
+    - Empty after a delete, or when O(state=absent) and there was nothing to delete.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description:
+        - The backend's id. Null in check mode for a backend a C(clouds) server would add (it assigns random ids);
+          a C(backends) server's id is computed, so it is known beforehand.
+      type: str
+      sample: 282anRybLn34tNGugwCNK7oCisfY
+    name:
+      description: The backend's name.
+      type: str
+      sample: aws-prod
+    provider:
+      description: The canonical provider id.
+      type: str
+      sample: ec2
+    region:
+      description: The region, or null.
+      type: str
+      sample: us-east-1
+    enabled:
+      description: Whether the backend is enabled.
+      type: bool
+      sample: true
+    state:
+      description: The server's state for the backend; null when predicted.
+      type: str
+      sample: online
+    credentials:
+      description: The non-secret credential fields the server shows (masked by Ansible when a C(no_log) value).
+      type: dict
+      sample: {username: rackuser}
+actions:
+  description:
+    - The plan that was executed (in check mode, that would be), in order. Empty when nothing differs.
+    - One or more of C(create), C(replace), C(rename), C(update_credentials), C(enable), C(disable), C(delete).
+  returned: always
+  type: list
+  elements: str
+  sample: [rename, disable]
+dialect:
+  description: The API dialect the server speaks, C(backends) or C(clouds).
+  returned: always
+  type: str
+  sample: clouds
+diff:
+  description: Before and after (name, provider, region, enabled, non-secret credentials); C({}) for none.
+  returned: when diff mode is on
+  type: dict
+  sample: {before: {name: old, enabled: true}, after: {name: new, enabled: false}}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.mistio.cloud.plugins.module_utils import providers as catalogue
+from ansible_collections.mistio.cloud.plugins.module_utils import reconcile
+from ansible_collections.mistio.cloud.plugins.module_utils.client import MistError
+from ansible_collections.mistio.cloud.plugins.module_utils.module import MistModule, connection_argument_spec
+
+SECRET = {'no_log': True}
+NOT_SECRET = {'no_log': False}
+
+
+def _cred(kind='str', **extra):
+    spec = {'type': kind}
+    spec.update(extra)
+    return spec
+
+
+CREDENTIAL_OPTIONS = dict(
+    apikey=_cred(**SECRET),
+    apisecret=_cred(**SECRET),
+    username=_cred(),
+    password=_cred(**SECRET),
+    url=_cred(),
+    tenant=_cred(),
+    compute_endpoint=_cred(),
+    domain=_cred(),
+    email=_cred(),
+    private_key=_cred(**SECRET),
+    project_id=_cred(),
+    token=_cred(**SECRET),
+    host=_cred(),
+    port=_cred('int'),
+    auth_user=_cred(),
+    auth_password=_cred(**SECRET),
+    key_file=_cred(**SECRET),
+    cert_file=_cred(),
+    ca_cert_file=_cred(),
+    ssh_user=_cred(),
+    ssh_port=_cred('int'),
+    ssh_key=_cred(**NOT_SECRET),
+    tenant_id=_cred(),
+    subscription_id=_cred(),
+    key=_cred(**NOT_SECRET),
+    secret=_cred(**SECRET),
+)
+
+
+def argument_spec():
+    spec = connection_argument_spec()
+    spec.update(
+        name=dict(type='str'),
+        id=dict(type='str'),
+        provider=dict(type='str'),
+        region=dict(type='str'),
+        credentials=dict(type='dict', options=CREDENTIAL_OPTIONS),
+        enabled=dict(type='bool'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        update_credentials=dict(type='str', default='on_create', choices=['on_create', 'always']),
+        allow_replace_with_new_id=dict(type='bool', default=False),
+    )
+    return spec
+
+
+def clean_credentials(creds):
+    return dict((k, v) for k, v in (creds or {}).items() if v is not None and v != '')
+
+
+def _fields_without_required(canonical, creds, dialect_name):
+    """creds plus placeholders for missing required fields, so validation reports only unknown fields."""
+    padded = dict(creds)
+    for field in catalogue.credential_fields(canonical, dialect_name):
+        if field['required'] and field['name'] not in padded:
+            padded[field['name']] = 'x'
+    return padded
+
+
+class MistBackend(MistModule):
+    """state present/absent for one backend: list once, plan, then execute or report."""
+
+    def execute(self):
+        p = self.module.params
+        dialect = self.dialect
+        self.result['dialect'] = dialect.name
+        creds = clean_credentials(p['credentials'])
+
+        backends = self.guard(dialect.list_backends)
+        try:
+            current = reconcile.select_backend(backends, p['id'], None if p['id'] else p['name'])
+        except reconcile.PlanError as exc:
+            return self.fail(str(exc))
+
+        if p['state'] == 'absent':
+            return self.absent(current)
+
+        desired_provider, desired_region = self.resolve(p['provider'], p['region'], dialect.name, current)
+
+        if current is None and p['id']:
+            return self.fail('No backend has id %r. Ids are assigned by the server: to add a backend, leave id out '
+                             'and give name, provider and credentials.' % p['id'])
+        if current is None and not p['name']:
+            return self.fail('name is required to add a backend.')
+        if current is None and not desired_provider:
+            return self.fail('provider is required to add backend %r.' % p['name'])
+
+        if desired_provider is None and current is not None:
+            provider_for_checks = current.get('provider')
+            if p['region'] is not None and current.get('provider') in catalogue.PROVIDERS:
+                dummy, desired_region = self.resolve(provider_for_checks, p['region'], dialect.name)
+        else:
+            provider_for_checks = desired_provider
+        secrets = catalogue.secret_fields(provider_for_checks) if provider_for_checks in catalogue.PROVIDERS else []
+
+        desired = {
+            'name': p['name'], 'provider': desired_provider, 'region': desired_region,
+            'enabled': p['enabled'], 'credentials': creds,
+        }
+        new_id = None
+        if dialect.name == catalogue.BACKENDS and (desired_provider or current):
+            new_id = self.computed_id(desired, current)
+
+        if current is None:
+            self.validate(provider_for_checks, creds, dialect.name, creating=True)
+            self.check_id_taken(backends, new_id, p['name'])
+        elif creds:
+            self.validate(provider_for_checks, creds, dialect.name, creating=False)
+
+        try:
+            actions = reconcile.plan_changes(
+                desired, current, dialect.name, secret_fields=secrets, state='present',
+                update_credentials=p['update_credentials'], allow_replace=p['allow_replace_with_new_id'], new_id=new_id)
+        except reconcile.PlanError as exc:
+            return self.fail(str(exc), backend=current or {})
+
+        for action in actions:
+            if action['action'] == 'replace':
+                self.validate(action['provider'], creds, dialect.name, creating=True)
+                self.check_id_taken(backends, new_id, action['name'], replacing=current)
+            if action['action'] == 'rename':
+                self.check_name_free(backends, action['name'], current, dialect.name)
+
+        if self.check_mode:
+            after = reconcile.predict(desired, current, actions, secrets, new_id=new_id)
+        else:
+            after = self.apply(desired, current, actions, secrets, new_id)
+        return self.report(current, after, actions, secrets)
+
+    # --- input ----------------------------------------------------------
+
+    def resolve(self, provider, region, dialect_name, current=None):
+        """(canonical, region) of the declared provider; an existing backend lends its region when none is declared."""
+        if not provider:
+            return None, region
+        try:
+            return catalogue.resolve_provider(provider, region, dialect_name)
+        except catalogue.ProviderError as exc:
+            if region is None and current and current.get('region'):
+                try:
+                    return catalogue.resolve_provider(provider, current['region'], dialect_name)
+                except catalogue.ProviderError:
+                    pass
+            return self.fail(str(exc))
+
+    def validate(self, canonical, creds, dialect_name, creating):
+        if canonical not in catalogue.PROVIDERS:
+            if creds:
+                self.fail('Provider %r is not in the catalogue, so its credentials cannot be checked or updated.' % canonical)
+            return
+        checked = creds if creating else _fields_without_required(canonical, creds, dialect_name)
+        problems = catalogue.validate_credentials(canonical, checked, dialect_name)
+        if problems:
+            self.fail(' '.join(problems))
+
+    def computed_id(self, desired, current):
+        provider = desired['provider'] or (current or {}).get('provider')
+        region = desired['region'] if desired['region'] is not None else (current or {}).get('region')
+        creds = dict((current or {}).get('credentials') or {})
+        creds.update(desired['credentials'])
+        try:
+            return self.dialect.find_backend_id(desired['name'], provider, region, creds)
+        except catalogue.ProviderError:
+            return None
+
+    def check_id_taken(self, backends, new_id, name, replacing=None):
+        """Backends dialect: the declared credentials compute to an id another backend has (the server's 409)."""
+        if not new_id:
+            return
+        for backend in backends:
+            if backend['id'] == new_id and (replacing is None or backend['id'] != replacing['id']):
+                self.fail('Backend %r cannot be added: its provider, region and key compute to id %s, which backend %r '
+                          'already has (the server would answer 409 Backend exists). To manage that backend, set id: %s '
+                          '(and name: %s to rename it).' % (name, new_id, backend['name'], new_id, name),
+                          backend=backend)
+
+    def check_name_free(self, backends, name, current, dialect_name):
+        if dialect_name != catalogue.CLOUDS:
+            return
+        for backend in backends:
+            if backend['name'] == name and backend['id'] != current['id']:
+                self.fail('Cannot rename backend %s to %r: backend %s already has that name, and names are unique '
+                          'on a clouds server.' % (current['id'], name, backend['id']))
+
+    # --- writes -----------------------------------------------------------
+
+    def guard(self, call, *args, **kwargs):
+        """Run one call to Mist; a failure becomes fail_json (with what has already changed)."""
+        try:
+            return call(*args, **kwargs)
+        except MistError as exc:
+            return self.fail_from_error(exc, changed=self.result['changed'])
+        except catalogue.ProviderError as exc:
+            return self.fail(str(exc), changed=self.result['changed'])
+
+    def absent(self, current):
+        actions = reconcile.plan_changes({}, current, self.dialect.name, state='absent')
+        changed = bool(actions)
+        if actions and not self.check_mode:
+            changed = self.guard(self.dialect.delete, current['id'])
+        return self.report(current, None, actions if changed else [], (), changed=changed)
+
+    def apply(self, desired, current, actions, secrets, new_id):
+        after = dict(current) if current else None
+        for action in actions:
+            kind = action['action']
+            if kind == 'create':
+                after = self.safe_create(desired, action, new_id, secrets)
+            elif kind == 'replace':
+                # Add the new backend first: if that fails, the old one is still there.
+                created = self.safe_create(desired, action, new_id, secrets)
+                self.result['changed'] = True
+                self.guard(self.dialect.delete, action['id'])
+                after = created
+            elif kind == 'rename':
+                self.guard(self.dialect.rename, after['id'], action['name'])
+                after['name'] = action['name']
+            elif kind == 'update_credentials':
+                self.guard(self.dialect.update_credentials, after['id'], action['fields'])
+                after = reconcile.predict(desired, after, [action], secrets)
+            elif kind in ('enable', 'disable'):
+                if after.get('enabled') == (kind == 'enable'):
+                    continue
+                self.guard(self.dialect.set_enabled, after['id'], kind == 'enable')
+                after['enabled'] = kind == 'enable'
+            self.result['changed'] = True
+        return after
+
+    def safe_create(self, desired, action, new_id, secrets):
+        """Add once; on an ambiguous failure or a 409, list again and add once more only if it is not there."""
+        dialect = self.dialect
+        args = (action['name'], action['provider'], action['region'], action['credentials'])
+        for attempt in (1, 2):
+            try:
+                return dialect.add_backend(*args)
+            except catalogue.ProviderError as exc:
+                return self.fail(str(exc), changed=self.result['changed'])
+            except MistError as exc:
+                if not (exc.ambiguous or exc.status == 409):
+                    return self.fail_from_error(exc, changed=self.result['changed'])
+                found = self.find_added(action['name'], new_id)
+                if found is not None:
+                    self.module.warn('Adding backend %r failed (%s), but it is on the server now; using it.'
+                                     % (action['name'], exc))
+                    return self.converge(desired, found, secrets)
+                if attempt == 2:
+                    return self.fail_from_error(exc, changed=self.result['changed'])
+        return None
+
+    def find_added(self, name, new_id):
+        backends = self.guard(self.dialect.list_backends)
+        if new_id:
+            matches = [b for b in backends if b['id'] == new_id]
+        else:
+            matches = [b for b in backends if b['name'] == name]
+        return matches[0] if len(matches) == 1 else None
+
+    def converge(self, desired, found, secrets):
+        """A backend someone else (or a dropped request) added: bring its name and state in line."""
+        try:
+            actions = reconcile.plan_changes(dict(desired, enabled=None), found, self.dialect.name, secret_fields=secrets)
+        except reconcile.PlanError as exc:
+            return self.fail('Backend %r appeared on the server while it was being added, and differs: %s'
+                             % (found.get('name'), exc), changed=True, backend=found)
+        self.result['changed'] = True
+        return self.apply(desired, found, actions, secrets, found['id'])
+
+    # --- results ----------------------------------------------------------
+
+    def report(self, before, after, actions, secrets, changed=None):
+        result = {
+            'changed': bool(actions) if changed is None else changed,
+            'actions': reconcile.action_names(actions),
+            'backend': reconcile.public_view(after, secrets) if after else {},
+        }
+        if after:
+            result['backend']['id'] = after.get('id')
+            result['backend']['state'] = after.get('state')
+        if self.module._diff:
+            result['diff'] = reconcile.diff(before, after, secrets)
+        return result
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        required_one_of=[('name', 'id')],
+        supports_check_mode=True,
+    )
+    MistBackend(module).run()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""mistio.cloud.mist_backend through real ansible-playbook runs against the simulator.
+
+The playbooks assert each step's contract themselves (`changed`, `actions`, the server's
+state and request log); the tests here add what only the outside can see: the whole
+output never holds a secret (with -vvv and --diff), and the final server state.
+"""
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+SECRET_A = 'scenario-secret-Qx7vA1'
+SECRET_B = 'scenario-secret-Zp3wB2'
+
+
+def secrets_in(output, *values):
+    return [value for value in values if value in output]
+
+
+@pytest.mark.parametrize('dialect,kind,verbose', [
+    ('clouds', 'ec2', True),
+    ('clouds', 'rackspace', False),
+    ('clouds', 'bare_metal', False),
+    ('backends', 'ec2', False),
+    ('backends', 'rackspace', True),
+    ('backends', 'bare_metal', False),
+])
+def test_scenario(ansible, sim, mistsim_token, dialect, kind, verbose):
+    """Contract scenario (see backend_scenario.yml), run with --diff (and -vvv for two of them):
+    every step passes and no secret value, nor the API token, appears in stdout or stderr."""
+    sim.seed({'keys': ['ops-key']})
+    args = ['-i', 'localhost,', '--diff'] + (['-vvv'] if verbose else [])
+    proc = ansible.playbook('backend_scenario.yml', extra_vars={
+        'mist_url': sim.url, 'mist_token': mistsim_token, 'dialect': dialect, 'kind': kind,
+        'secret_a': SECRET_A, 'secret_b': SECRET_B}, args=args)
+    ansible.assert_ok(proc)
+    assert secrets_in(proc.output, SECRET_A, SECRET_B, mistsim_token) == []
+    if verbose:
+        assert '<localhost> EXEC' in proc.output  # -vvv really was on
+    state = sim.state()
+    assert state['backends'] == [] and [c for c in state['clouds'] if not c.get('deleted')] == []
+
+
+@pytest.mark.parametrize('dialect', ['backends', 'clouds'])
+def test_safe_create_under_faults(ansible, sim, mistsim_token, dialect):
+    """Contract: dropped-after-commit, 503-then-success and a 409 race each end with one backend."""
+    proc = ansible.playbook('backend_faults.yml', extra_vars={
+        'mist_url': sim.url, 'mist_token': mistsim_token, 'dialect': dialect, 'secret_a': SECRET_A}, args=['-i', 'localhost,'])
+    ansible.assert_ok(proc)
+    assert secrets_in(proc.output, SECRET_A, mistsim_token) == []
+    state = sim.state()
+    live = state['backends'] if dialect == 'backends' else [c for c in state['clouds'] if not c.get('deleted')]
+    names = sorted(b.get('title') or b.get('name') for b in live)
+    assert names == ['fault-dropped', 'fault-race', 'fault-unavailable']
