@@ -77,8 +77,8 @@ def return_rows(values, prefix=''):
         spec = values[name]
         sample = spec.get('sample')
         sample_text = ' Sample: `%s`' % json.dumps(sample, sort_keys=True) if sample is not None and not isinstance(sample, dict) else ''
-        yield '| `%s%s` | %s | %s | %s%s |' % (prefix, name, spec.get('type', ''), spec.get('returned', ''),
-                                              markup(spec.get('description', '')), sample_text)
+        cells = (prefix, name, spec.get('type', ''), spec.get('returned', ''), markup(spec.get('description', '')), sample_text)
+        yield '| `%s%s` | %s | %s | %s%s |' % cells
         if isinstance(spec.get('contains'), dict):
             yield from return_rows(spec['contains'], prefix + name + '.')
 
