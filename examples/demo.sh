@@ -11,7 +11,8 @@ work=$(mktemp -d)
 sim_pid=""
 cleanup() {
   if [ -n "$sim_pid" ] && kill -0 "$sim_pid" 2>/dev/null; then
-    kill "$sim_pid" && wait "$sim_pid" 2>/dev/null || true
+    kill "$sim_pid"
+    wait "$sim_pid" 2>/dev/null || true
   fi
   rm -rf "$work"
 }
