@@ -49,7 +49,7 @@ step "ansible-playbook examples/backends.yml (second run: nothing changes)"
 step "ansible-playbook examples/plan.yml --check --diff (a planned rename and delete; nothing is sent)"
 "$bin/ansible-playbook" "$root/examples/plan.yml" --check --diff
 
-step "ansible-inventory -i examples/demo.mist.yml --graph"
-ANSIBLE_INVENTORY_UNPARSED_FAILED=true "$bin/ansible-inventory" -i "$root/examples/demo.mist.yml" --graph
+step "ansible-inventory -i examples/demo.mist.yml -i examples/legacy.mist.yml --graph (clouds and backends dialects)"
+ANSIBLE_INVENTORY_UNPARSED_FAILED=true "$bin/ansible-inventory" -i "$root/examples/demo.mist.yml" -i "$root/examples/legacy.mist.yml" --graph
 
 step "done; stopping the simulator"

@@ -29,8 +29,9 @@ options:
   email:
     description:
       - Email of the Mist user.
-      - With O(password) and no O(api_token), a token is minted once per run
-        (C(POST /api/v1/tokens) or, on a C(backends) server, C(POST /auth)).
+      - With O(password) and no O(api_token), a token is minted before the first request
+        (C(POST /api/v1/tokens) or, on a C(backends) server, C(POST /auth)), once per module task
+        (each task runs in its own process), once per inventory run. Prefer O(api_token) for long plays.
       - If not set, the value of the E(MIST_EMAIL) environment variable is used.
     type: str
   password:
@@ -44,7 +45,8 @@ options:
       - Which Mist API dialect the server speaks.
       - V(backends) is mist.io up to 0.9 (paths at the root); V(clouds) is mist.api v1 of Mist 3 and later,
         which calls backends "clouds". This collection calls both backends.
-      - V(auto) asks the server once per run (C(/api/v1/ping), then C(/backends)); pinning the dialect saves that request.
+      - V(auto) asks the server (C(/api/v1/ping), then C(/backends)) once per module task or inventory run;
+        pinning the dialect saves that request.
     type: str
     default: auto
     choices: [ auto, backends, clouds ]

@@ -246,10 +246,7 @@ except ImportError as exc:  # pragma: no cover - requests or the util missing
     HAS_CLIENT = False
     CLIENT_IMPORT_ERROR = to_native(exc)
 
-try:
-    from ansible_collections.mistio.cloud.plugins.module_utils.providers import PROVIDERS, SEED_PROVIDERS
-except ImportError:  # pragma: no cover
-    PROVIDERS, SEED_PROVIDERS = {}, []
+from ansible_collections.mistio.cloud.plugins.module_utils.providers import ProviderError, provider_matcher
 
 # ansible-core 2.19+ never templates a value that is not explicitly trusted; before it,
 # data from the API must be wrapped as unsafe so that a machine name is never a template.
@@ -415,36 +412,14 @@ def resolve_hostnames(candidates):
     return names, collided
 
 
-def _provider_aliases():
-    """{any provider name a user may write: canonical id} from the collection's catalogue."""
-    names = {}
-    for canonical, spec in (PROVIDERS or {}).items():
-        names[canonical] = canonical
-        for alias in spec.get('aliases') or ():
-            names[alias] = canonical
-    for row in SEED_PROVIDERS or ():
-        names[row[0]] = row[2]
-    return names
-
-
-def canonical_providers(names):
-    """The provider filter as canonical ids (a name the catalogue does not know is kept, lower-cased)."""
-    aliases = _provider_aliases()
-    result = set()
-    for name in names or ():
-        key = to_text(name).strip().lower()
-        if not key:
-            continue
-        if key not in aliases and ':' in key:
-            key = key.split(':', 1)[0]
-        result.add(aliases.get(key, key))
-    return result
-
-
 def select_backends(backends, names=None, ids=None, providers=None, include_disabled=False):
-    """The backends that pass every filter, in their original order."""
+    """The backends that pass every filter, in their original order.
+
+    Raises ProviderError for a provider name neither the server nor the catalogue knows.
+    """
     ids = set(to_text(i) for i in ids or ())
-    provider_set = canonical_providers(providers)
+    listed = set(b.get('provider') for b in backends)
+    matchers = [provider_matcher(to_text(p).strip(), listed) for p in providers or () if to_text(p).strip()]
     selected = []
     for backend in backends:
         if not include_disabled and backend.get('enabled') is False:
@@ -453,7 +428,7 @@ def select_backends(backends, names=None, ids=None, providers=None, include_disa
             continue
         if names and not any(fnmatch.fnmatchcase(to_text(backend.get('name') or ''), pattern) for pattern in names):
             continue
-        if provider_set and to_text(backend.get('provider') or '').lower() not in provider_set:
+        if matchers and not any(match(backend) for match in matchers):
             continue
         selected.append(backend)
     return selected
@@ -540,8 +515,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         except Exception as exc:  # an answer the dialect could not read: still one clear sentence
             raise AnsibleParserError('mistio.cloud.mist: cannot list the backends of %s: %s: %s'
                                      % (client.url, type(exc).__name__, to_native(exc)))
-        selected = select_backends(backends, self.get_option('backend_names'), self.get_option('backend_ids'),
-                                   self.get_option('providers'), self.get_option('include_disabled'))
+        try:
+            selected = select_backends(backends, self.get_option('backend_names'), self.get_option('backend_ids'),
+                                       self.get_option('providers'), self.get_option('include_disabled'))
+        except ProviderError as exc:
+            raise AnsibleParserError('mistio.cloud.mist: providers: %s' % to_native(exc))
         machines, errors = self._fetch_machines(client, dialect, selected)
         return {
             'format': CACHE_FORMAT,

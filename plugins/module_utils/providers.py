@@ -230,6 +230,20 @@ def lookup_provider(name):
     raise ProviderError('Unknown provider %r. Valid providers: %s.' % (name, ', '.join(valid_provider_names())))
 
 
+def provider_matcher(wanted, listed=()):
+    """A predicate over normalised backends for a provider name a user wrote.
+
+    A name spelt exactly as one of the listed providers matches those (so a provider
+    the catalogue does not know still filters); otherwise it is resolved with
+    lookup_provider, and a seed id that names a region (ec2_us_east) matches that
+    region only. Raises ProviderError when neither knows it.
+    """
+    if wanted in listed:
+        return lambda backend: backend.get('provider') == wanted
+    canonical, region = lookup_provider(wanted)
+    return lambda backend: backend.get('provider') == canonical and (region is None or backend.get('region') == region)
+
+
 def _check_region(canonical, region, dialect_name):
     kind = PROVIDERS[canonical]['region']
     if kind is None:

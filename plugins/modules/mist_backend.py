@@ -31,6 +31,7 @@ author:
   - mistio.cloud developers (@mistio)
 extends_documentation_fragment:
   - mistio.cloud.connection
+  - mistio.cloud.attributes
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
@@ -40,11 +41,6 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: Shows the name, provider, region, enabled flag and non-secret credential fields before and after. Never a secret.
-  action_group:
-    description: Use C(group/mistio.cloud.mist) in C(module_defaults) to set the connection options for all Mist modules at once.
-    support: full
-    membership:
-      - mistio.cloud.mist
 options:
   name:
     description:

@@ -25,19 +25,8 @@ author:
   - mistio.cloud developers (@mistio)
 extends_documentation_fragment:
   - mistio.cloud.connection
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-    details: Only reads from the server, so check mode runs it unchanged.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
-  action_group:
-    description: Use C(group/mistio.cloud.mist) in C(module_defaults) to set the connection options for all Mist modules at once.
-    support: full
-    membership:
-      - mistio.cloud.mist
+  - mistio.cloud.attributes
+  - mistio.cloud.attributes.info_module
 options:
   id:
     description:
@@ -164,19 +153,6 @@ from ansible_collections.mistio.cloud.plugins.module_utils.module import MistMod
 FILTERS = ('id', 'name', 'provider', 'search')
 
 
-def provider_matcher(backends, wanted):
-    """A predicate for the provider filter.
-
-    A provider spelt exactly as a listed backend's provider matches those (so a provider the
-    catalogue does not know still filters); otherwise the name is resolved in the catalogue
-    (aliases, backends-era ids naming a region). Raises catalogue.ProviderError when unknown.
-    """
-    if any(b.get('provider') == wanted for b in backends):
-        return lambda backend: backend.get('provider') == wanted
-    canonical, region = catalogue.lookup_provider(wanted)
-    return lambda backend: backend.get('provider') == canonical and (region is None or backend.get('region') == region)
-
-
 def search_keys(backend):
     """What O(search) looks in: id, name, provider, and the backends-era id naming the region (ec2_us_east)."""
     keys = [backend.get('id'), backend.get('name'), backend.get('provider')]
@@ -194,7 +170,7 @@ def select(backends, filters):
         if filters.get(key) is not None:
             selected = [b for b in selected if b.get(key) == filters[key]]
     if filters.get('provider') is not None:
-        match = provider_matcher(backends, filters['provider'])
+        match = catalogue.provider_matcher(filters['provider'], set(b.get('provider') for b in backends))
         selected = [b for b in selected if match(b)]
     if filters.get('search') is not None:
         selected = [b for b in selected if any(filters['search'] in key for key in search_keys(b))]

@@ -24,19 +24,8 @@ author:
   - mistio.cloud developers (@mistio)
 extends_documentation_fragment:
   - mistio.cloud.connection
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-    details: Only reads from the server, so check mode runs it unchanged.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
-  action_group:
-    description: Use C(group/mistio.cloud.mist) in C(module_defaults) to set the connection options for all Mist modules at once.
-    support: full
-    membership:
-      - mistio.cloud.mist
+  - mistio.cloud.attributes
+  - mistio.cloud.attributes.info_module
 options:
   provider:
     description:

@@ -13,6 +13,7 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
 
 from ansible_collections.mistio.cloud.plugins.inventory import mist
+from ansible_collections.mistio.cloud.plugins.module_utils.providers import ProviderError
 
 
 def backend(bid, name, provider='ec2', enabled=True, region=None):
@@ -152,7 +153,7 @@ def test_connect_address_missing():
 BACKENDS = [
     backend('b1', 'prod-ec2', 'ec2'),
     backend('b2', 'prod-rs', 'rackspace'),
-    backend('b3', 'staging', 'ec2'),
+    backend('b3', 'staging', 'ec2', region='us-east-1'),
     backend('b4', 'prod-off', 'ec2', enabled=False),
 ]
 
@@ -175,9 +176,14 @@ def test_select_backends_names_are_case_sensitive_globs():
 def test_select_backends_ids_and_providers_combine():
     assert ids(mist.select_backends(BACKENDS, ids=['b1', 'b2'], providers=['ec2'])) == ['b1']
     assert ids(mist.select_backends(BACKENDS, providers=['aws'])) == ['b1', 'b3']
-    assert ids(mist.select_backends(BACKENDS, providers=['ec2_us_east'])) == ['b1', 'b3']
-    assert ids(mist.select_backends(BACKENDS, providers=['rackspace:lon'])) == ['b2']
-    assert ids(mist.select_backends(BACKENDS, providers=['nosuch'])) == []
+    # A seed id names a region, so it matches that region only.
+    assert ids(mist.select_backends(BACKENDS, providers=['ec2_us_east'])) == ['b3']
+    assert ids(mist.select_backends(BACKENDS, providers=['rackspace'])) == ['b2']
+
+
+def test_select_backends_unknown_provider_is_an_error():
+    with pytest.raises(ProviderError, match='Unknown provider'):
+        mist.select_backends(BACKENDS, providers=['nosuch'])
 
 
 def test_select_machines_by_state():

@@ -242,3 +242,20 @@ def test_wire_secret_fields_cover_both_dialects():
     names = providers.wire_secret_fields()
     assert 'apisecret' in names and 'password' in names and 'private_key' in names
     assert 'title' not in names and 'username' not in names
+
+
+def _backend(provider, region=None):
+    return {'id': provider + str(region), 'provider': provider, 'region': region}
+
+
+def test_provider_matcher_resolves_aliases_and_seed_regions():
+    ec2_east, ec2_west, rack = _backend('ec2', 'us-east-1'), _backend('ec2', 'us-west-2'), _backend('rackspace', 'lon')
+    assert [providers.provider_matcher('aws')(b) for b in (ec2_east, ec2_west, rack)] == [True, True, False]
+    assert [providers.provider_matcher('ec2_us_east')(b) for b in (ec2_east, ec2_west, rack)] == [True, False, False]
+    assert providers.provider_matcher('rackspace:lon')(rack)
+
+
+def test_provider_matcher_keeps_a_provider_the_server_lists_but_the_catalogue_does_not():
+    assert providers.provider_matcher('exotic', {'exotic'})(_backend('exotic'))
+    with pytest.raises(providers.ProviderError, match='Unknown provider'):
+        providers.provider_matcher('exotic')
