@@ -30,8 +30,10 @@ unit: venv
 sanity: venv
 	VENV=$(VENV) .ci/sanity.sh
 
+# ansible-lint resolves mistio.cloud.* (and the module_defaults group) through a collections path.
 lint: venv
-	$(BIN)/ansible-lint --offline
+	d=$$(mktemp -d) && mkdir -p $$d/ansible_collections/mistio && ln -s $(CURDIR) $$d/ansible_collections/mistio/cloud && \
+	ANSIBLE_COLLECTIONS_PATH=$$d $(BIN)/ansible-lint --offline; rc=$$?; rm -rf $$d; exit $$rc
 
 docs: venv
 	$(BIN)/python .ci/render_docs.py
@@ -41,6 +43,7 @@ docs-check: venv
 
 changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
+	$(BIN)/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 
 ee-check: venv
 	VENV=$(VENV) .ci/ee_check.sh

@@ -191,12 +191,13 @@ author:
 '''
 
 EXAMPLES = r'''
+---
 # prod.mist.yml: every backend, running machines only, reached by their public IP
 plugin: mistio.cloud.mist
 url: https://mist.example.com
-api_token: "{{ lookup('ansible.builtin.env', 'MIST_TOKEN') }}"
+api_token: "{{ lookup('ansible.builtin.env', 'MIST_API_TOKEN') }}"
 machine_states: [running]
-
+---
 # ops.mist.yml: EC2 backends whose name starts with prod-, private addresses, extra groups
 plugin: mistio.cloud.mist
 url: https://mist.example.com
@@ -218,7 +219,7 @@ groups:
   web: "'web' in mist_name"
 compose:
   ansible_user: "'ubuntu'"
-
+---
 # local.mist.yml: the url and the token come from MIST_URL and MIST_API_TOKEN; cached for an hour
 plugin: mistio.cloud.mist
 cache: true
