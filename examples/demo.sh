@@ -43,11 +43,11 @@ step "Mist API simulator running at $MIST_URL (both dialects)"
 "$bin/python" "$root/examples/show_backends.py"
 
 step "ansible-playbook examples/backends.yml (first run: creates)"
-"$bin/ansible-playbook" "$root/examples/backends.yml"
+"$bin/ansible-playbook" -i localhost, "$root/examples/backends.yml"
 step "ansible-playbook examples/backends.yml (second run: nothing changes)"
-"$bin/ansible-playbook" "$root/examples/backends.yml"
+"$bin/ansible-playbook" -i localhost, "$root/examples/backends.yml"
 step "ansible-playbook examples/plan.yml --check --diff (a planned rename and delete; nothing is sent)"
-"$bin/ansible-playbook" "$root/examples/plan.yml" --check --diff
+"$bin/ansible-playbook" -i localhost, "$root/examples/plan.yml" --check --diff
 
 step "ansible-inventory -i examples/demo.mist.yml -i examples/legacy.mist.yml --graph (clouds and backends dialects)"
 ANSIBLE_INVENTORY_UNPARSED_FAILED=true "$bin/ansible-inventory" -i "$root/examples/demo.mist.yml" -i "$root/examples/legacy.mist.yml" --graph

@@ -333,6 +333,20 @@ def secret_fields(canonical=None):
     return sorted(names)
 
 
+# Credential fields that are numbers; every other field is a string.
+INT_FIELDS = ('port', 'ssh_port')
+
+
+def credential_options():
+    """The credentials suboptions of an argument spec: every catalogue field, no_log where any provider keeps it secret.
+
+    no_log is set explicitly either way, so a non-secret field named like a secret (ssh_key) is not masked.
+    """
+    secret = set(secret_fields())
+    names = set(f['name'] for spec in PROVIDERS.values() for f in spec['fields'])
+    return dict((name, {'type': 'int' if name in INT_FIELDS else 'str', 'no_log': name in secret}) for name in sorted(names))
+
+
 def wire_secret_fields():
     """Wire field names that carry a secret in either dialect (to keep them out of messages)."""
     names = set(secret_fields())

@@ -343,46 +343,6 @@ from ansible_collections.mistio.cloud.plugins.module_utils import reconcile
 from ansible_collections.mistio.cloud.plugins.module_utils.client import MistError
 from ansible_collections.mistio.cloud.plugins.module_utils.module import MistModule, connection_argument_spec
 
-SECRET = {'no_log': True}
-NOT_SECRET = {'no_log': False}
-
-
-def _cred(kind='str', **extra):
-    spec = {'type': kind}
-    spec.update(extra)
-    return spec
-
-
-CREDENTIAL_OPTIONS = dict(
-    apikey=_cred(**SECRET),
-    apisecret=_cred(**SECRET),
-    username=_cred(),
-    password=_cred(**SECRET),
-    url=_cred(),
-    tenant=_cred(),
-    compute_endpoint=_cred(),
-    domain=_cred(),
-    email=_cred(),
-    private_key=_cred(**SECRET),
-    project_id=_cred(),
-    token=_cred(**SECRET),
-    host=_cred(),
-    port=_cred('int'),
-    auth_user=_cred(),
-    auth_password=_cred(**SECRET),
-    key_file=_cred(**SECRET),
-    cert_file=_cred(),
-    ca_cert_file=_cred(),
-    ssh_user=_cred(),
-    ssh_port=_cred('int'),
-    ssh_key=_cred(**NOT_SECRET),
-    tenant_id=_cred(),
-    subscription_id=_cred(),
-    key=_cred(**NOT_SECRET),
-    secret=_cred(**SECRET),
-)
-
-
 def argument_spec():
     spec = connection_argument_spec()
     spec.update(
@@ -390,7 +350,7 @@ def argument_spec():
         id=dict(type='str'),
         provider=dict(type='str'),
         region=dict(type='str'),
-        credentials=dict(type='dict', options=CREDENTIAL_OPTIONS),
+        credentials=dict(type='dict', options=catalogue.credential_options()),
         enabled=dict(type='bool'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         update_credentials=dict(type='str', default='on_create', choices=['on_create', 'always']),

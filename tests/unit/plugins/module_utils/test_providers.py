@@ -259,3 +259,14 @@ def test_provider_matcher_keeps_a_provider_the_server_lists_but_the_catalogue_do
     assert providers.provider_matcher('exotic', {'exotic'})(_backend('exotic'))
     with pytest.raises(providers.ProviderError, match='Unknown provider'):
         providers.provider_matcher('exotic')
+
+
+def test_credential_options_cover_every_field_and_mask_every_secret():
+    options = providers.credential_options()
+    for spec in providers.PROVIDERS.values():
+        for field in spec['fields']:
+            assert field['name'] in options
+            if field['secret']:
+                assert options[field['name']]['no_log'] is True
+    assert options['ssh_key'] == {'type': 'str', 'no_log': False}
+    assert options['port']['type'] == 'int'
