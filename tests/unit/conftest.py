@@ -16,6 +16,8 @@ import os
 import shutil
 import tempfile
 
+import pytest
+
 from ansible.plugins.loader import init_plugin_loader
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -34,3 +36,12 @@ def _collections_root():
 
 
 init_plugin_loader([_collections_root()])
+
+
+@pytest.fixture(autouse=True)
+def _fresh_dialect_cache():
+    """api_version auto is cached per process and url; each test starts without it."""
+    from ansible_collections.mistio.cloud.plugins.module_utils import client
+    client.clear_dialect_cache()
+    yield
+    client.clear_dialect_cache()

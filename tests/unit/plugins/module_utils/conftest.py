@@ -50,13 +50,6 @@ class FakeSession(object):
         return ['%s %s' % (c['method'], c['path']) for c in self.calls]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_dialect_cache():
-    client_module.clear_dialect_cache()
-    yield
-    client_module.clear_dialect_cache()
-
-
 @pytest.fixture
 def make_client():
     """make_client(routes, url=..., **client_kwargs) -> (client, session, sleeps)."""

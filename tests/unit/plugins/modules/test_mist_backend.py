@@ -14,19 +14,11 @@ import pytest
 
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.mistio.cloud.plugins.module_utils import client as client_module
 from ansible_collections.mistio.cloud.plugins.modules import mist_backend
 
 SECRET = 's3cr3t-ec2-secret-value'
 SECRET2 = 'an0ther-ec2-secret-value'
 RACK_SECRET = 'rack-api-key-value-42'
-
-
-@pytest.fixture(autouse=True)
-def _fresh_dialect_cache():
-    client_module.clear_dialect_cache()
-    yield
-    client_module.clear_dialect_cache()
 
 
 @pytest.fixture
