@@ -343,6 +343,7 @@ from ansible_collections.mistio.cloud.plugins.module_utils import reconcile
 from ansible_collections.mistio.cloud.plugins.module_utils.client import MistError
 from ansible_collections.mistio.cloud.plugins.module_utils.module import MistModule, connection_argument_spec
 
+
 def argument_spec():
     spec = connection_argument_spec()
     spec.update(
