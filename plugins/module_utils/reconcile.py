@@ -28,8 +28,7 @@ arguments its execution needs; :func:`action_names` gives the report form.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-BACKENDS = 'backends'
-CLOUDS = 'clouds'
+from ansible_collections.mistio.cloud.plugins.module_utils.providers import BACKENDS, CLOUDS
 
 ACTIONS = ('create', 'replace', 'rename', 'update_credentials', 'enable', 'disable', 'delete')
 UPDATE_ON_CREATE = 'on_create'
@@ -165,7 +164,7 @@ def plan_changes(desired, current, dialect, secret_fields=(), state='present',
 
     if 'provider' in changed:
         raise PlanError(
-            'Backend %r (id %s) is a %s backend; the clouds dialect cannot change a backend\'s provider to %s. '
+            'Backend %r (id %s) has provider %s; the clouds dialect cannot change a backend\'s provider to %s. '
             'Remove it with state: absent and add it again.'
             % (current.get('name'), current.get('id'), current.get('provider'), desired.get('provider')))
 
