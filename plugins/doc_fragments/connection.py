@@ -37,6 +37,8 @@ options:
   password:
     description:
       - Password of the Mist user, used with O(email) to mint a token.
+      - Minting is a C(POST) (it creates a token on the server) and happens in check mode too;
+        use O(api_token) when a check run must send nothing but reads.
       - If not set, the value of the E(MIST_PASSWORD) environment variable is used.
       - This value is marked C(no_log) and never appears in output.
     type: str
