@@ -358,8 +358,11 @@ def wire_secret_fields():
     return sorted(names)
 
 
-def validate_credentials(canonical, creds, dialect_name):
-    """Problems with a credentials dict, each a sentence naming the field; [] when fine."""
+def validate_credentials(canonical, creds, dialect_name, creating=True):
+    """Problems with a credentials dict, each a sentence naming the field; [] when fine.
+
+    creating=False (an update of an existing backend) checks only the fields given.
+    """
     _dialect_check(dialect_name)
     spec = provider_spec(canonical)
     given = dict((k, v) for k, v in (creds or {}).items() if v is not None and v != '')
@@ -371,7 +374,7 @@ def validate_credentials(canonical, creds, dialect_name):
             problems.append('Provider %s does not take credential field %r (it takes: %s).' % (canonical, key, ', '.join(taken)))
         elif dialect_name not in field['dialects']:
             problems.append('Credential field %r of provider %s is not supported by the %s dialect.' % (key, canonical, dialect_name))
-    for field in spec['fields']:
+    for field in spec['fields'] if creating else ():
         if dialect_name in field['required'] and field['name'] not in given:
             problems.append('Provider %s requires credential field %r.' % (canonical, field['name']))
     return problems

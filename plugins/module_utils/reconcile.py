@@ -42,7 +42,8 @@ class PlanError(ValueError):
     """The desired state cannot be reached safely; the message says why and what to do."""
 
 
-def _clean(creds):
+def clean_credentials(creds):
+    """The credentials a user gave: fields left out (None) or empty are not declared."""
     return dict((k, v) for k, v in (creds or {}).items() if v is not None and v != '')
 
 
@@ -91,7 +92,7 @@ def identity_changes(desired, current, dialect, secret_fields=()):
     if desired.get('region') is not None and not _same(desired['region'], current.get('region')):
         changes.append('region')
     shown = current.get('credentials') or {}
-    for field, value in sorted(_clean(desired.get('credentials')).items()):
+    for field, value in sorted(clean_credentials(desired.get('credentials')).items()):
         if field in secret:
             continue
         if field not in shown and dialect == BACKENDS:
@@ -103,7 +104,7 @@ def identity_changes(desired, current, dialect, secret_fields=()):
 
 def _secrets_given(desired, secret_fields):
     secret = set(secret_fields or ())
-    return sorted(k for k in _clean(desired.get('credentials')) if k in secret)
+    return sorted(k for k in clean_credentials(desired.get('credentials')) if k in secret)
 
 
 def plan_changes(desired, current, dialect, secret_fields=(), state='present',
@@ -123,7 +124,7 @@ def plan_changes(desired, current, dialect, secret_fields=(), state='present',
     if state != 'present':
         raise PlanError('Unknown state %r.' % (state,))
 
-    creds = _clean(desired.get('credentials'))
+    creds = clean_credentials(desired.get('credentials'))
     if current is None:
         actions = [{'action': 'create', 'name': desired.get('name'), 'provider': desired.get('provider'),
                     'region': desired.get('region'), 'credentials': creds}]
@@ -207,7 +208,7 @@ def predict(desired, current, actions, secret_fields=(), new_id=None):
     replace (None when the server assigns it).
     """
     secret = set(secret_fields or ())
-    shown = dict((k, v) for k, v in _clean(desired.get('credentials')).items() if k not in secret)
+    shown = dict((k, v) for k, v in clean_credentials(desired.get('credentials')).items() if k not in secret)
     after = dict(current) if current else None
     for action in actions:
         kind = action['action']

@@ -360,19 +360,6 @@ def argument_spec():
     return spec
 
 
-def clean_credentials(creds):
-    return dict((k, v) for k, v in (creds or {}).items() if v is not None and v != '')
-
-
-def _fields_without_required(canonical, creds, dialect_name):
-    """creds plus placeholders for missing required fields, so validation reports only unknown fields."""
-    padded = dict(creds)
-    for field in catalogue.credential_fields(canonical, dialect_name):
-        if field['required'] and field['name'] not in padded:
-            padded[field['name']] = 'x'
-    return padded
-
-
 class MistBackend(MistModule):
     """state present/absent for one backend: list once, plan, then execute or report."""
 
@@ -380,7 +367,7 @@ class MistBackend(MistModule):
         p = self.module.params
         dialect = self.dialect
         self.result['dialect'] = dialect.name
-        creds = clean_credentials(p['credentials'])
+        creds = reconcile.clean_credentials(p['credentials'])
 
         backends = self.guard(dialect.list_backends)
         try:
@@ -464,8 +451,7 @@ class MistBackend(MistModule):
             if creds:
                 self.fail('Provider %r is not in the catalogue, so its credentials cannot be checked or updated.' % canonical)
             return
-        checked = creds if creating else _fields_without_required(canonical, creds, dialect_name)
-        problems = catalogue.validate_credentials(canonical, checked, dialect_name)
+        problems = catalogue.validate_credentials(canonical, creds, dialect_name, creating=creating)
         if problems:
             self.fail(' '.join(problems))
 

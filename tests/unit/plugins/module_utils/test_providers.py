@@ -155,6 +155,10 @@ def test_validate_credentials():
     assert validate_credentials('docker', {'host': 'h'}, 'clouds') == []
     assert validate_credentials('docker', {'host': 'h'}, 'backends') == ["Provider docker requires credential field 'auth_password'."]
     assert validate_credentials('ec2', {'apikey': 'a', 'apisecret': None}, 'clouds') == ["Provider ec2 requires credential field 'apisecret'."]
+    # An update of an existing backend names only the fields it changes.
+    assert validate_credentials('ec2', {'apikey': 'a'}, 'clouds', creating=False) == []
+    assert validate_credentials('ec2', {'token': 't'}, 'clouds', creating=False) == [
+        "Provider ec2 does not take credential field 'token' (it takes: apikey, apisecret)."]
 
 
 def test_secret_fields():
