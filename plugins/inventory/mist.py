@@ -469,9 +469,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         value = to_text(value).strip()
         return value or None
 
-    def _connection_options(self):
+    def _connection_options(self, url):
         return {
-            'url': self._templated('url'),
+            'url': url,
             'api_token': self._templated('api_token'),
             'email': self._templated('email'),
             'password': self._templated('password'),
@@ -538,7 +538,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if not backends:
             return machines, errors
         workers = max(1, min(int(self.get_option('max_workers') or 1), len(backends)))
-        self._size_pool(client, workers)
+        client.allow_parallel(workers)
 
         def read(backend):
             try:
@@ -559,19 +559,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             else:
                 errors[backend_id] = error
         return machines, errors
-
-    @staticmethod
-    def _size_pool(client, workers):
-        """Let every worker keep its connection (requests keeps 10 per host by default)."""
-        if workers <= 10:
-            return
-        try:
-            from requests.adapters import HTTPAdapter
-            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=workers)
-            client.session.mount('http://', adapter)
-            client.session.mount('https://', adapter)
-        except Exception:  # pragma: no cover - only an optimisation
-            pass
 
     # -- building --------------------------------------------------------
 
@@ -729,7 +716,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             else:
                 write_cache = True
         if data is None:
-            conn = self._connection_options()
+            conn = self._connection_options(url)
             data = self._fetch(conn)
             if data['errors']:
                 if write_cache:

@@ -141,6 +141,13 @@ class MistClient(object):
         kwargs = dict((key, options[key]) for key in keys if options.get(key) is not None)
         return cls(options.get('url'), **kwargs)
 
+    def allow_parallel(self, workers):
+        """Keep one pooled connection per worker thread (requests keeps 10 per host by default)."""
+        if workers > 10:
+            adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=workers)
+            self.session.mount('http://', adapter)
+            self.session.mount('https://', adapter)
+
     # Dialect -------------------------------------------------------------
 
     @property

@@ -220,6 +220,10 @@ class FakeClient(object):
 
     def __init__(self, dialect):
         self.dialect = dialect
+        self.workers = None
+
+    def allow_parallel(self, workers):
+        self.workers = workers
 
 
 @pytest.fixture

@@ -442,3 +442,12 @@ def test_version_constant_matches_galaxy_yml():
     with open(os.path.join(root, 'galaxy.yml')) as handle:
         version = re.search(r'^version:\s*["\']?([^"\'\s]+)', handle.read(), re.M).group(1)
     assert COLLECTION_VERSION == version
+
+
+def test_allow_parallel_sizes_the_connection_pool_for_many_workers():
+    client = client_module.MistClient('https://mist.example', api_version='clouds')
+    default = client.session.get_adapter('https://mist.example')
+    client.allow_parallel(8)
+    assert client.session.get_adapter('https://mist.example') is default
+    client.allow_parallel(32)
+    assert client.session.get_adapter('https://mist.example')._pool_maxsize == 32
