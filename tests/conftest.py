@@ -21,12 +21,8 @@ from mistsim.harness import DEFAULT_TOKEN, Simulator  # noqa: E402  pylint: disa
 
 @pytest.fixture(scope='session')
 def mistsim(tmp_path_factory):
-    simulator = Simulator(db=str(tmp_path_factory.mktemp('mistsim') / 'state.db'))
-    simulator.start()
-    try:
+    with Simulator(db=str(tmp_path_factory.mktemp('mistsim') / 'state.db')) as simulator:
         yield simulator
-    finally:
-        simulator.stop()
 
 
 @pytest.fixture

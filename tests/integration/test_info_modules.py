@@ -44,12 +44,8 @@ CLOUDS_SEED = {'clouds': [
 @pytest.fixture(scope='module')
 def backends_only(tmp_path_factory):
     """A second simulator that serves only the backends dialect (a mist.io 0.9 server)."""
-    simulator = Simulator(db=str(tmp_path_factory.mktemp('mistsim-backends') / 'state.db'), dialects='backends')
-    simulator.start()
-    try:
+    with Simulator(db=str(tmp_path_factory.mktemp('mistsim-backends') / 'state.db'), dialects='backends') as simulator:
         yield simulator
-    finally:
-        simulator.stop()
 
 
 @pytest.fixture
