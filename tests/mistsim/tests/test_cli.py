@@ -121,3 +121,18 @@ def test_bad_arguments(args):
     env = dict(os.environ, PYTHONPATH=TESTS_DIR)
     result = subprocess.run([sys.executable, '-m', 'mistsim'] + args, capture_output=True, env=env, timeout=20, check=False)
     assert result.returncode == 2 and result.stdout == b''
+
+
+def test_exit_after_commits_then_the_process_dies_and_restarts_on_the_same_port(tmp_path):
+    """Fault exit_after (a crash after a commit): no answer, exit code 3; restart() keeps url and state."""
+    with Simulator(db=str(tmp_path / 'state.db')) as sim:
+        url = sim.url
+        sim.fault(action='exit_after', method='POST', path='^/backends$')
+        with pytest.raises(Exception):
+            Client(sim.url).post('/backends', json=ec2())
+        sim.proc.wait(10)
+        assert sim.exited() and sim.proc.returncode == 3
+        sim.restart()
+        assert sim.url == url
+        assert len(Client(sim.url).get('/backends').json()) == 1
+        assert sim.faults() == []
