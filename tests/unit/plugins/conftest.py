@@ -97,7 +97,7 @@ def scripted():
 
     def start(answer, tls=None):
         server = ScriptedServer(answer, tls)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
         servers.append(server)
         return server
 

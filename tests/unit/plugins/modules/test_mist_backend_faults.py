@@ -7,7 +7,7 @@ secret; backends: a replace, the only way that dialect has), delete.
 Faults on the operation's write (once): the server commits and the connection drops;
 503 then success; 429 with Retry-After; the server commits and dies, and comes back on the
 same database; the server commits but answers after the client's timeout.
-Each case asserts the contract: the task succeeds, reports changed: true (it did change
+Both dialects, in every era the simulator speaks (B1, B2, C1, C3). Each case asserts the contract: the task succeeds, reports changed: true (it did change
 the server), the final state is the one asked for with no duplicate, and a re-run changes
 nothing (with update_credentials: on_create).
 """
@@ -46,10 +46,14 @@ FAULTS = {
 }
 
 
-@pytest.fixture(scope='module')
-def matrix_sim(tmp_path_factory):
-    """A simulator of its own (the restart fault kills it) on a file database."""
-    with Simulator(db=str(tmp_path_factory.mktemp('matrix') / 'state.db')) as sim:
+# Two processes cover every era the simulator speaks: each speaks one backends and one clouds era.
+ERA_PAIRS = ['backends=B1,clouds=C1', 'backends=B2,clouds=C3']
+
+
+@pytest.fixture(scope='module', params=ERA_PAIRS)
+def matrix_sim(request, tmp_path_factory):
+    """A simulator of its own (the restart fault kills it) on a file database, in one pair of eras."""
+    with Simulator(db=str(tmp_path_factory.mktemp('matrix') / 'state.db'), era=request.param) as sim:
         yield sim
 
 
