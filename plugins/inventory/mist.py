@@ -149,7 +149,8 @@ options:
   providers:
     description:
       - Only the backends of these providers. A canonical id (V(ec2)), an alias (V(aws)) or a
-        backends-era id (V(ec2_us_east), which names the provider V(ec2) in any region).
+        backends-era id that names a region (V(ec2_us_east), V(rackspace:lon)), which matches that region only.
+      - An unknown provider, or a region its provider lacks (V(rackspace:london)), fails with the valid ones listed.
       - Empty means every provider.
     type: list
     elements: str
