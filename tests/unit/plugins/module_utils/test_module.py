@@ -39,6 +39,8 @@ class FakeAnsibleModule(object):
 def test_doc_fragment_matches_the_argument_spec():
     options = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']
     spec = mist_module.connection_argument_spec()
+    plugin_options = yaml.safe_load(ModuleDocFragment.PLUGINS)['options']
+    assert sorted(plugin_options) == sorted(options)
     assert sorted(options) == sorted(spec)
     for name, option in spec.items():
         doc = options[name]
@@ -74,7 +76,7 @@ def test_mist_error_becomes_fail_json_with_status():
     with pytest.raises(Exit):
         Module(fake).run()
     assert fake.failed == {'msg': 'Mist rejected the request POST /backends (401 Invalid backend credentials)',
-                           'status': 401, 'error_kind': 'http'}
+                           'status': 401, 'error_kind': 'http', 'changed': False}
 
 
 def test_provider_error_becomes_fail_json():
@@ -85,13 +87,40 @@ def test_provider_error_becomes_fail_json():
     fake = FakeAnsibleModule()
     with pytest.raises(Exit):
         Module(fake).run()
-    assert fake.failed == {'msg': 'Unknown provider'}
+    assert fake.failed == {'msg': 'Unknown provider', 'changed': False}
+
+
+def test_a_failure_after_a_write_reports_changed():
+    class Module(mist_module.MistModule):
+        def execute(self):
+            self.result['changed'] = True  # an earlier write of the task succeeded
+            raise MistError('Mist failed the request DELETE /backends/b1 (503 Backend unavailable)', status=503)
+
+    fake = FakeAnsibleModule()
+    with pytest.raises(Exit):
+        Module(fake).run()
+    assert fake.failed['changed'] is True and fake.failed['status'] == 503
+
+
+def test_plan_and_task_failures_go_through_the_same_place():
+    class Module(mist_module.MistModule):
+        def execute(self):
+            self.fail('no such backend', backend={})
+
+    fake = FakeAnsibleModule()
+    with pytest.raises(Exit):
+        Module(fake).run()
+    assert fake.failed == {'msg': 'no such backend', 'backend': {}, 'changed': False}
 
 
 def test_bad_connection_options_fail_cleanly():
+    class Module(mist_module.MistModule):
+        def execute(self):
+            return {'dialect': self.dialect.name}
+
     fake = FakeAnsibleModule({'url': 'mist.example'})
     with pytest.raises(Exit):
-        mist_module.MistModule(fake)
+        Module(fake).run()
     assert 'https://' in fake.failed['msg']
 
 
