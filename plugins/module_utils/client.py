@@ -34,6 +34,7 @@ MAX_RETRY_AFTER = 60
 MAX_MESSAGE = 300
 JITTER = 0.25
 
+
 class MistError(Exception):
     """A request to Mist failed. str() is a sentence a person can act on.
 

@@ -13,9 +13,7 @@ import requests
 
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-from ansible_collections.mistio.cloud.plugins.module_utils import client as client_module
 from ansible_collections.mistio.cloud.plugins.module_utils.client import Transport, MistError, USER_AGENT, COLLECTION_VERSION
-from ansible_collections.mistio.cloud.plugins.module_utils.connection import connect
 
 TOKEN = 'f' * 64
 PASSWORD = 'hunter2-very-secret'

@@ -11,7 +11,6 @@ from ansible_collections.mistio.cloud.plugins.module_utils.dialects import (
     BackendsDialect, CloudsDialect, backend_id, base58,
 )
 from ansible_collections.mistio.cloud.plugins.module_utils.connection import connect
-from ansible_collections.mistio.cloud.plugins.module_utils.providers import ProviderError
 
 TOKEN = 'a' * 64
 PASSWORD = 'hunter2-very-secret'
@@ -452,8 +451,6 @@ def test_auto_html_200_everywhere_is_not_mist(make_client, response):
     with pytest.raises(MistError) as err:
         client.dialect
     assert err.value.kind == 'not_mist' and 'HTML' in str(err.value)
-
-
 
 
 def test_module_level_cache_can_be_cleared():

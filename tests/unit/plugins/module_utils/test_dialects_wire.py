@@ -58,7 +58,6 @@ def test_every_seed_id_maps_in_the_clouds_dialect_or_says_why_not(seed):
         assert (canonical, region) == EXPECTED[seed]
 
 
-
 @pytest.mark.parametrize('canonical,dialect,creds,region,expected', [
     ('ec2', 'backends', {'apikey': 'AK', 'apisecret': 'S'}, 'us-east-1',
      {'title': 'n', 'provider': 'ec2_us_east', 'apikey': 'AK', 'apisecret': 'S'}),

@@ -39,8 +39,6 @@ class FakeAnsibleModule(object):
 def test_doc_fragment_matches_the_argument_spec():
     options = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']
     spec = mist_module.connection_argument_spec()
-    plugin_options = yaml.safe_load(ModuleDocFragment.PLUGINS)['options']
-    assert sorted(plugin_options) == sorted(options)
     assert sorted(options) == sorted(spec)
     for name, option in spec.items():
         doc = options[name]
@@ -53,6 +51,22 @@ def test_doc_fragment_matches_the_argument_spec():
             assert env in ' '.join(doc['description']), name
     assert spec['api_token']['no_log'] and spec['password']['no_log']
     assert 'clouds' in ' '.join(options['api_version']['description'])
+
+
+def test_plugin_variant_is_the_module_doc_with_env_entries():
+    modules = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']
+    plugins = yaml.safe_load(ModuleDocFragment.PLUGINS)['options']
+    assert list(plugins) == list(modules)
+    module_only = ('If not set, the value of the E(', 'marked C(no_log)', 'Minting is a C(POST)')
+    for name, doc in modules.items():
+        plugin = plugins[name]
+        for key in ('type', 'default', 'choices'):
+            assert plugin.get(key) == doc.get(key), (name, key)
+        wanted = [line for line in doc['description'] if not any(text in line for text in module_only)]
+        got = [line for line in plugin['description'] if not line.startswith('May be a template')]
+        assert got == wanted, name
+        envs = [e['name'] for e in plugin.get('env', [])]
+        assert envs == [line.split('E(')[1].split(')')[0] for line in doc['description'] if 'E(' in line], name
 
 
 def test_run_exits_with_the_result():

@@ -8,7 +8,7 @@ import pytest
 
 from ansible_collections.mistio.cloud.plugins.module_utils import providers
 from ansible_collections.mistio.cloud.plugins.module_utils.providers import (
-    PROVIDERS, SEED_PROVIDERS, ProviderError, credential_fields, resolve_provider, secret_fields, validate_credentials,
+    SEED_PROVIDERS, ProviderError, credential_fields, resolve_provider, secret_fields, validate_credentials,
 )
 
 # The 26 ids of GET /providers on a backends server (MIST_API.md), in order.
