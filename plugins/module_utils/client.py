@@ -13,26 +13,37 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json as _json
+import os
 import random
 import re
 import time
 import traceback
+import warnings
 from email.utils import parsedate_tz, mktime_tz
+from urllib.parse import urlsplit
 
 REQUESTS_IMPORT_ERROR = None
 try:
     import requests
     HAS_REQUESTS = True
+    # Requests that never left: bad input, not a network failure (never retried).
+    UNSENDABLE = (requests.exceptions.InvalidHeader, requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema,
+                  requests.exceptions.MissingSchema)
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
+    UNSENDABLE = ()
 
 COLLECTION_VERSION = '0.1.0'
 USER_AGENT = 'mistio.cloud/%s (ansible)' % COLLECTION_VERSION
 RETRY_STATUSES = (429, 502, 503, 504)
 MAX_RETRY_AFTER = 60
 MAX_MESSAGE = 300
+MAX_TIMEOUT = 86400
 JITTER = 0.25
+MASK = '********'
+REDIRECTS = (301, 302, 303, 307, 308)
+WRITES = ('POST', 'PUT', 'PATCH', 'DELETE')
 
 
 class MistError(Exception):
@@ -53,6 +64,9 @@ class MistError(Exception):
         self.path = path
         self.kind = kind
         self.ambiguous = ambiguous
+        # Set by the transport: an earlier attempt of this request may have been processed
+        # (so a 404 now can be the echo of this very request's success).
+        self.after_ambiguous = False
 
     def __str__(self):
         return self.sentence
@@ -70,9 +84,40 @@ class NotSupported(MistError):
 
 
 def _trim(text):
-    text = re.sub(r'\s+', ' ', str(text or '')).strip()
+    """Whitespace collapsed and cut to MAX_MESSAGE: only ever applied to text already redacted."""
+    text = ' '.join(str(text or '').split())
     if len(text) > MAX_MESSAGE:
         text = text[:MAX_MESSAGE - 3] + '...'
+    return text
+
+
+def secret_forms(value):
+    """Every form in which a server can echo a secret, longest first.
+
+    Raw and stripped; JSON-escaped (ASCII or not: a multi-line key, quotes, backslashes,
+    control and non-ASCII characters); Python-repr escaped (a dict echoed in a 400, a
+    header error); whitespace-collapsed; and each long line of a multi-line value.
+    """
+    value = str(value)
+    collapsed = ' '.join(value.split())
+    forms = set([value, value.strip(), collapsed, repr(value)[1:-1], _json.dumps(collapsed)[1:-1],
+                 _json.dumps(value)[1:-1], _json.dumps(value, ensure_ascii=False)[1:-1]])
+    forms.update(line.strip() for line in value.splitlines() if len(line.strip()) >= 8)
+    return sorted((form for form in forms if len(form) >= 4), key=len, reverse=True)
+
+
+def redact(text, secrets):
+    """text with every form of every secret masked, then whitespace-collapsed and masked again.
+
+    Redaction comes before any trimming, so no secret can be cut in half and survive.
+    """
+    forms = sorted(set(form for value in secrets if value for form in secret_forms(value)), key=len, reverse=True)
+    text = str(text or '')
+    for form in forms:
+        text = text.replace(form, MASK)
+    text = ' '.join(text.split())
+    for form in sorted(set(' '.join(form.split()) for form in forms), key=len, reverse=True):
+        text = text.replace(form, MASK)
     return text
 
 
@@ -82,16 +127,51 @@ def _looks_html(text):
 
 
 def _parse_retry_after(value):
-    """Seconds from a Retry-After header (seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
+    """Seconds from a Retry-After header (ASCII digits or an HTTP date), or None for anything else."""
+    value = (value or '').strip()
+    if re.match(r'^[0-9]{1,9}$', value):
         return float(value)
-    parsed = parsedate_tz(value)
-    if parsed is None:
+    try:
+        parsed = parsedate_tz(value)
+        return None if parsed is None else max(0.0, mktime_tz(parsed) - time.time())
+    except (ValueError, OverflowError, TypeError, IndexError):
         return None
-    return max(0.0, mktime_tz(parsed) - time.time())
+
+
+def _check_url(url):
+    """A clear sentence for a url requests would choke on, else None."""
+    if not isinstance(url, str) or not re.match(r'^https?://[^/]', url, re.IGNORECASE):
+        return 'url must start with https:// or http:// (got %r).' % (url,)
+    try:
+        parts = urlsplit(url)
+        parts.port  # pylint: disable=pointless-statement
+    except ValueError as exc:
+        return 'url %r is not a valid URL (%s).' % (url, exc)
+    host = parts.hostname or ''
+    if not host:
+        return 'url %r has no host name.' % (url,)
+    if not re.match(r'^[\x21-\x7e]+$', host):
+        try:
+            host = host.encode('idna').decode('ascii')
+        except UnicodeError:
+            return 'url %r has a host name that cannot be encoded (IDNA).' % (url,)
+    if len(host) > 253 or any(len(label) > 63 for label in host.split('.')):
+        return 'url %r has a host name with a label longer than 63 characters (or over 253 in all).' % (url,)
+    return None
+
+
+def _check_timeout(timeout):
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
+        return 'timeout must be a number of seconds above 0 and at most %d (got %r).' % (MAX_TIMEOUT, timeout)
+    return None
+
+
+def header_safe(name, value):
+    """A value that can go into an HTTP header, or MistError naming the option (never the value)."""
+    if not re.match(r'^[\x20-\x7e\x80-\xff]*$', value) or not value.strip() == value:
+        raise MistError('%s cannot be sent in an HTTP header: it has line breaks, control characters or characters '
+                        'outside Latin-1 (check for a pasted line ending or a wrong value).' % name, kind='auth')
+    return value
 
 
 class Transport(object):
@@ -105,8 +185,12 @@ class Transport(object):
     def __init__(self, url, timeout=30, validate_certs=True, ca_path=None, retries=3, backoff=0.5):
         if not HAS_REQUESTS:
             raise MistError('The Python library requests is needed to talk to Mist; install it where this runs.', kind='connection')
-        if not re.match(r'^https?://[^/]', url or ''):
-            raise MistError('url must start with https:// or http:// (got %r).' % (url,), kind='connection')
+        problem = _check_url(url) or _check_timeout(timeout)
+        if problem:
+            raise MistError(problem, kind='connection')
+        if ca_path and not os.path.isfile(ca_path):
+            raise MistError('ca_path %s does not exist or is not a file; give the PEM file of the CA that signed the '
+                            "server's certificate." % ca_path, kind='tls')
         # A url copied from the API docs often ends in /api/v1; the dialects add it.
         self.url = re.sub(r'/api/v1/?$', '', url.rstrip('/'))
         self.timeout = timeout
@@ -114,11 +198,21 @@ class Transport(object):
         self.backoff = backoff
         self.session = requests.Session()
         self.session.headers.update({'User-Agent': USER_AGENT, 'Accept': 'application/json'})
-        self.session.verify = (ca_path or True) if validate_certs else False
+        # Passed with every request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override
+        # session.verify, but never a verify= given to the request itself.
+        self.verify = (ca_path or True) if validate_certs else False
+        self.session.verify = self.verify
         self._secrets = []
         # Injectable so tests can capture the retry schedule.
         self._sleep = time.sleep
         self._random = random.random
+
+    def tls_warning(self):
+        """The warning for validate_certs: false on an https url (the caller shows it once), else None."""
+        if self.verify is not False or not self.url.lower().startswith('https://'):
+            return None
+        return ('validate_certs is false: the TLS certificate of %s is not verified, so anyone on the network path can '
+                'read and change what is sent, the API token included. Prefer ca_path with the CA that signed it.' % self.url)
 
     def add_secret(self, value):
         """A value (token, password) that must never reach a message."""
@@ -150,22 +244,64 @@ class Transport(object):
         return self.parse(response, method, path, secrets, login)
 
     def send(self, method, path, body=None, retry=True, headers=None):
-        """The raw response (after retries); for probes that read the status themselves."""
+        """The raw response (after retries); for probes that read the status themselves.
+
+        retry=False still retries a 429: the server says it did not process the request.
+        A redirect is followed for a GET only: a write is never replayed elsewhere.
+        """
         attempt = 0
+        ambiguous = False  # an earlier attempt may have been processed (its answer was lost or a 5xx)
         while True:
             try:
-                response = self.session.request(method, self.url + path, json=body, headers=headers or {}, timeout=self.timeout)
+                response = self._once(method, path, body, headers)
             except requests.exceptions.RequestException as exc:
                 error = self._transport_error(exc, method, path)
+                error.after_ambiguous = ambiguous
                 if not retry or attempt >= self.retries or error.kind not in ('connection', 'timeout'):
                     raise error
+                ambiguous = ambiguous or error.ambiguous
                 delay = self._delay(attempt, None)
             else:
-                if not retry or attempt >= self.retries or response.status_code not in RETRY_STATUSES:
+                status = response.status_code
+                response.after_ambiguous = ambiguous
+                if method in WRITES and status in REDIRECTS:
+                    raise self._redirect_error(response, method, path)
+                if attempt >= self.retries or status not in RETRY_STATUSES or (not retry and status != 429):
                     return response
+                ambiguous = ambiguous or status >= 500
                 delay = self._delay(attempt, response.headers.get('Retry-After'))
             self._sleep(delay)
             attempt += 1
+
+    def _once(self, method, path, body, headers):
+        """One HTTP exchange; input requests or urllib3 cannot encode becomes MistError."""
+        with warnings.catch_warnings():
+            # validate_certs: false is reported once by the caller, not once per request.
+            warnings.simplefilter('ignore')
+            try:
+                response = self.session.request(method, self.url + path, json=body, headers=headers or {},
+                                                timeout=self.timeout, verify=self.verify, allow_redirects=method not in WRITES)
+            except UNSENDABLE as exc:
+                raise MistError(redact('Cannot send %s %s to %s: %s' % (method, path, self.url, exc), self._secrets),
+                                method=method, path=path, kind='connection')
+            except requests.exceptions.RequestException:
+                raise
+            except (ValueError, UnicodeError, OverflowError, TypeError) as exc:
+                # urllib3's LocationParseError is a ValueError; a header outside Latin-1 a UnicodeEncodeError.
+                raise MistError(redact('Cannot send %s %s to %s: %s: %s' % (method, path, self.url, type(exc).__name__, exc),
+                                       self._secrets), method=method, path=path, kind='connection')
+        # Mist answers UTF-8; without a charset requests would read text/plain as Latin-1
+        # (an echoed non-ASCII secret would then escape redaction as mojibake).
+        if 'charset=' not in response.headers.get('Content-Type', '').lower():
+            response.encoding = 'utf-8'
+        return response
+
+    def _redirect_error(self, response, method, path):
+        location = response.headers.get('Location') or '(no Location)'
+        return MistError('Mist answered %s %s with a redirect (%s to %s); a write is never followed to another address. '
+                         'Check url (http:// or https://, the host, a path prefix).'
+                         % (method, path, response.status_code, redact(location, self._secrets)[:200]),
+                         status=response.status_code, method=method, path=path, kind='http')
 
     def _delay(self, attempt, retry_after):
         """Exponential backoff with up to 25% jitter; a server's Retry-After wins (capped)."""
@@ -178,16 +314,15 @@ class Transport(object):
     # Errors and parsing --------------------------------------------------
 
     def _redact(self, text, secrets=()):
-        values = self._secrets + [str(v) for v in secrets or () if v and len(str(v)) >= 4]
-        for secret in values:
-            text = text.replace(secret, '********')
-        return text
+        return redact(text, self._secrets + [str(v) for v in secrets or () if v and len(str(v)) >= 4])
 
     def parse(self, response, method, path, secrets=(), login=False):
         """The answer's data (JSON, text or None); an error status or an HTML page raises MistError."""
         text = response.text or ''
         if response.status_code >= 400:
-            raise self._http_error(response, method, path, secrets, login)
+            error = self._http_error(response, method, path, secrets, login)
+            error.after_ambiguous = getattr(response, 'after_ambiguous', False)
+            raise error
         if _looks_html(text):
             raise MistError('%s does not look like a Mist server (HTML page returned for %s %s).' % (self.url, method, path),
                             status=response.status_code, method=method, path=path, kind='html')
@@ -206,7 +341,7 @@ class Transport(object):
             else:
                 sentence = '%s does not look like a Mist server (HTML page returned for %s, status %s).' % (self.url, request, status)
             return MistError(sentence, status=status, method=method, path=path, kind='html', ambiguous=ambiguous)
-        message = self._redact(_trim(response.text), secrets) or _trim(response.reason)
+        message = _trim(self._redact(response.text, secrets)) or _trim(response.reason)
         kind = 'http'
         if status in (401, 403) and 'credentials' not in message.lower():
             kind = 'auth'
@@ -220,10 +355,9 @@ class Transport(object):
 
     def _transport_error(self, exc, method, path):
         request = '%s %s' % (method, path)
-        text = str(exc)
+        text = self._redact(str(exc))
         if isinstance(exc, requests.exceptions.SSLError):
-            return MistError('TLS verification failed for %s: %s — set ca_path or validate_certs: false.' % (self.url, _tls_reason(text)),
-                             method=method, path=path, kind='tls')
+            return MistError(self._tls_sentence(text), method=method, path=path, kind='tls')
         if isinstance(exc, requests.exceptions.ConnectTimeout):
             return MistError('Timed out after %ss connecting to %s for %s — check url.' % (self.timeout, self.url, request),
                              method=method, path=path, kind='timeout')
@@ -235,14 +369,22 @@ class Transport(object):
             sentence = 'Mist at %s dropped the connection during %s (%s); it may have been processed.' % (self.url, request, reason)
         else:
             sentence = 'Cannot reach Mist at %s: %s — check url.' % (self.url, reason)
-        return MistError(self._redact(sentence), method=method, path=path, kind='connection', ambiguous=ambiguous)
+        return MistError(sentence, method=method, path=path, kind='connection', ambiguous=ambiguous)
+
+    def _tls_sentence(self, text):
+        if 'wrong version number' in text.lower() or 'record layer failure' in text.lower() or 'http request' in text.lower():
+            return ('%s did not answer TLS: the server speaks plain HTTP on that port. Use %s in url if that is really '
+                    'how it is served.' % (self.url, 'http://' + self.url.split('://', 1)[1]))
+        advice = 'give the CA file in ca_path' if self.verify is True else 'check that ca_path holds the CA that signed it'
+        return 'TLS verification failed for %s: %s — %s (validate_certs: false turns verification off).' % (
+            self.url, _tls_reason(text), advice)
 
 
 def parse_json(text):
-    """JSON from text, or None when it is not JSON."""
+    """JSON from text, or None when it is not JSON (or nested too deeply to read)."""
     try:
         return _json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
@@ -259,11 +401,14 @@ def describe(response):
 
 
 def _tls_reason(text):
+    lowered = text.lower()
+    if 'mismatch' in lowered or "doesn't match" in lowered or 'hostname' in lowered:
+        return 'the certificate does not match the host name'
+    if 'expired' in lowered:
+        return 'certificate verify failed: the certificate has expired'
     match = re.search(r'certificate verify failed:? ?([^()\'"]*)', text)
     if match:
         return ('certificate verify failed: ' + match.group(1)).strip(' :')
-    if "doesn't match" in text or 'hostname' in text.lower():
-        return 'the certificate does not match the host name'
     return _trim(text)
 
 

@@ -34,11 +34,12 @@ class FakeSession(object):
         self.headers = {}
         self.verify = True
 
-    def request(self, method, url, json=None, headers=None, timeout=None):
+    def request(self, method, url, json=None, headers=None, timeout=None, verify=None, allow_redirects=True):
         path = url[len(self.base):]
         sent = dict(self.headers)
         sent.update(headers or {})
-        self.calls.append({'method': method, 'path': path, 'json': json, 'headers': sent, 'timeout': timeout})
+        self.calls.append({'method': method, 'path': path, 'json': json, 'headers': sent, 'timeout': timeout,
+                           'verify': verify, 'allow_redirects': allow_redirects})
         queue = self.routes.get((method, path))
         if not queue:
             return FakeResponse(404, text='Not Found')

@@ -52,10 +52,16 @@ def test_trailing_api_v1_is_dropped():
     assert Transport('https://mist.example/api/v1/').url == 'https://mist.example'
 
 
-def test_tls_options_reach_the_session():
-    assert Transport('https://m.example').session.verify is True
-    assert Transport('https://m.example', validate_certs=False).session.verify is False
-    assert Transport('https://m.example', ca_path='/etc/ca.pem').session.verify == '/etc/ca.pem'
+def test_tls_options_reach_every_request(tmp_path, make_client, response):
+    """verify= is given per request: requests lets REQUESTS_CA_BUNDLE override session.verify, never that."""
+    ca = tmp_path / 'ca.pem'
+    ca.write_text('-----BEGIN CERTIFICATE-----\n')
+    assert Transport('https://m.example').verify is True
+    assert Transport('https://m.example', validate_certs=False).verify is False
+    assert Transport('https://m.example', ca_path=str(ca)).verify == str(ca)
+    client, session, dummy = make_client({('GET', '/api/v1/clouds'): response(body=[])}, api_token=TOKEN, validate_certs=False)
+    client.request('GET', '/api/v1/clouds')
+    assert session.calls[0]['verify'] is False
 
 
 def test_the_transport_knows_no_dialect_or_provider():
@@ -200,7 +206,7 @@ def test_tls_failure_sentence_and_no_retry(make_client):
     with pytest.raises(MistError) as err:
         client.request('GET', '/api/v1/clouds')
     assert str(err.value) == ('TLS verification failed for https://mist.example: certificate verify failed: self-signed certificate'
-                              ' — set ca_path or validate_certs: false.')
+                              ' — give the CA file in ca_path (validate_certs: false turns verification off).')
     assert err.value.kind == 'tls' and len(session.calls) == 1
 
 
