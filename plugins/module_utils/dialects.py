@@ -20,10 +20,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
+import re
 from urllib.parse import quote
 
 from ansible_collections.mistio.cloud.plugins.module_utils.client import (
-    MistError, NotSupported, describe, looks_html, parse_json,
+    MistError, NotSupported, describe, header_safe, looks_html, parse_json,
 )
 from ansible_collections.mistio.cloud.plugins.module_utils import providers as catalogue
 from ansible_collections.mistio.cloud.plugins.module_utils import resources
@@ -60,6 +61,13 @@ def backend_id(provider, region, key):
     return base58(int(hashlib.sha1(text.encode('utf-8')).hexdigest(), 16))
 
 
+def _kind(value):
+    """What a JSON value is, for a message (never the value: it may hold a secret)."""
+    if value is None:
+        return 'null'
+    return {dict: 'an object', list: 'a list', str: 'a string', bool: 'a boolean'}.get(type(value), 'a number')
+
+
 def _given(creds):
     return dict((k, v) for k, v in (creds or {}).items() if v is not None and v != '')
 
@@ -73,11 +81,15 @@ class _Dialect(object):
     computed_ids = False      # a backend's id follows from its provider and credentials
     unique_names = False      # the server refuses two backends with one name
     name_field = 'title'      # the add body's name field
+    strips_names = False      # the server stores (and compares) names stripped of surrounding whitespace
+    name_rule = None          # a regex every added or renamed name must match, else the server refuses it
 
     def __init__(self, transport, api_token=None, email=None, password=None):
         self.transport = transport
         self.url = transport.url
-        self._token = api_token or None
+        transport.add_secret(api_token)
+        # A token pasted with its line ending: the server's tokens never hold whitespace.
+        self._token = api_token.strip() if isinstance(api_token, str) and api_token.strip() else None
         self._email = email or None
         self._password = password or None
         self._login_done = False
@@ -102,7 +114,7 @@ class _Dialect(object):
     # Auth and requests --------------------------------------------------
 
     def auth_header(self):
-        return {'Authorization': self._token} if self._token else {}
+        return {'Authorization': header_safe('api_token', self._token)} if self._token else {}
 
     def login(self):
         """Mint a token from email + password, once per connection."""
@@ -113,10 +125,10 @@ class _Dialect(object):
         if data is None:
             return
         token = data.get(self.token_field) if isinstance(data, dict) else None
-        if not token:
+        if not token or not isinstance(token, str):
             raise MistError('Mist accepted the login of %s but returned no token.' % self._email, kind='auth')
-        self._token = token
         self.transport.add_secret(token)
+        self._token = header_safe('the token Mist returned at login', token)
 
     def _login_request(self):
         body = {'email': self._email, 'password': self._password}
@@ -141,8 +153,14 @@ class _Dialect(object):
         return self._expect_list(self.request('GET', path), path)
 
     def _expect_list(self, data, path):
-        if not isinstance(data, list):
-            raise MistError('%s does not look like a Mist server (GET %s did not return a list).' % (self.url, path),
+        """A list answer, every entry an object; anything else fails (never read as an empty list)."""
+        odd = None if isinstance(data, list) else 'not a list but %s' % _kind(data)
+        for index, entry in enumerate(data if odd is None else ()):
+            if not isinstance(entry, dict):
+                odd = 'a list whose entry %d is %s, not an object' % (index, _kind(entry))
+                break
+        if odd:
+            raise MistError('%s does not look like a Mist server (GET %s answered %s).' % (self.url, path, odd),
                             method='GET', path=path, kind='not_mist')
         return data
 
@@ -150,7 +168,7 @@ class _Dialect(object):
 
     def list_backends(self):
         """Every backend (enabled or not), normalised."""
-        return [self.normalise(entry) for entry in self._get_list(self._path()) if isinstance(entry, dict)]
+        return [self.normalise(entry) for entry in self._get_list(self._path())]
 
     def add_backend(self, desired):
         """Add a resolved, validated desired backend; never retried blindly (see safe create). Returns it normalised."""
@@ -172,16 +190,19 @@ class _Dialect(object):
         return True
 
     def delete(self, backend_id):
-        """True when deleted; False when it was already gone (404)."""
+        """True when this call deleted it; False when it was already gone (404).
+
+        A 404 after an attempt whose answer was lost (dropped, timed out, 5xx, a server
+        restart) means that attempt deleted it: this call did.
+        """
         try:
             self.request('DELETE', self._path(backend_id))
         except MistError as exc:
             if exc.status == 404:
-                return False
+                return exc.after_ambiguous
             raise
         return True
 
-    # What a backend holds (images, sizes, locations, machines): one GET each, every era.
     def list_resources(self, kind, backend_id):
         """The images, sizes, locations or machines (kind) of one backend, in resources' one shape."""
         path = self._path(backend_id, kind)
@@ -204,6 +225,16 @@ class _Dialect(object):
         """The ids the server may give this desired backend ([] when it assigns them)."""
         return []
 
+    def _provider_entries(self, path):
+        """supported_providers of a providers answer: a list of objects, else a clear failure."""
+        data = self.request('GET', path)
+        entries = data.get('supported_providers') if isinstance(data, dict) else None
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries) \
+                or any(isinstance(e.get(k), (dict, list)) for e in entries for k in ('name', 'provider', 'title')):
+            raise MistError('%s does not look like a Mist server (GET %s did not answer supported_providers as a list '
+                            'of objects).' % (self.url, path), method='GET', path=path, kind='not_mist')
+        return entries
+
     def _secret_values(self, body):
         names = set(['password', 'api_token', 'token'] + catalogue.secret_fields())
         for spec in catalogue.PROVIDERS.values():
@@ -213,6 +244,10 @@ class _Dialect(object):
         return [value for key, value in body.items() if key in names]
 
     def normalise(self, entry):
+        for key in ('id', 'title', 'name', 'provider', 'region', 'state', 'status'):
+            if isinstance(entry.get(key), (dict, list)):
+                raise MistError('%s does not look like a Mist server (a listed backend has a %s that is %s, not a '
+                                'string).' % (self.url, key, _kind(entry[key])), kind='not_mist')
         canonical, region, credentials = self._identity(entry)
         enabled = entry.get('enabled', True)
         if isinstance(enabled, str):
@@ -243,7 +278,7 @@ class BackendsDialect(_Dialect):
 
     def auth_header(self):
         if self._token and self._email:
-            return {'Authorization': 'mist_1 %s:%s' % (self._email, self._token)}
+            return {'Authorization': 'mist_1 %s:%s' % (header_safe('email', self._email), header_safe('api_token', self._token))}
         return super(BackendsDialect, self).auth_header()
 
     def _login_request(self):
@@ -261,8 +296,7 @@ class BackendsDialect(_Dialect):
         return frozenset(f['name'] for f in spec['fields'] if not f['secret'] and 'apikey' in f['backends'])
 
     def list_providers(self):
-        data = self.request('GET', '/providers')
-        entries = data.get('supported_providers', []) if isinstance(data, dict) else []
+        entries = self._provider_entries('/providers')
         return [{'id': e.get('provider'), 'title': e.get('title') or e.get('provider'), 'aliases': []} for e in entries]
 
     def update_credentials(self, backend_id, fields):
@@ -320,6 +354,9 @@ class CloudsDialect(_Dialect):
     token_field = 'token'
     unique_names = True
     name_field = 'name'
+    strips_names = True
+    # MIST_API.md 2.4 (clouds/methods.py:25-30, C1 from v4.3.8 and C3): add and rename.
+    name_rule = re.compile(r'^[0-9a-zA-Z]+[0-9a-zA-Z-_ .]{0,}[0-9a-zA-Z]+$')
     # Providers whose clouds refuse a PATCH (their host details live on machines).
     NOT_UPDATABLE = frozenset(['bare_metal', 'libvirt'])
 
@@ -336,12 +373,8 @@ class CloudsDialect(_Dialect):
         return super(CloudsDialect, self).stores(canonical) or bool(catalogue.PROVIDERS.get(canonical, {}).get('clouds_as'))
 
     def list_providers(self):
-        data = self.request('GET', '/api/v1/providers')
-        entries = data.get('supported_providers', []) if isinstance(data, dict) else []
         providers = []
-        for entry in entries:
-            if not isinstance(entry, dict):
-                entry = {'name': entry}
+        for entry in self._provider_entries('/api/v1/providers'):
             name = entry.get('name') or entry.get('provider')
             title = entry.get('title') or catalogue.PROVIDERS.get(name, {}).get('title') or name
             providers.append({'id': name, 'title': title, 'aliases': list(entry.get('aliases') or [])})
