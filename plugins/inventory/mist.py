@@ -464,6 +464,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         """Read backends and machines from Mist: the data the cache holds."""
         try:
             dialect = self._connect(conn)
+            warning = dialect.transport.tls_warning()
+            if warning:
+                self.display.warning('mistio.cloud.mist: %s' % warning)
             backends = dialect.list_backends()
         except mist_client.MistError as exc:
             if exc.method is None and exc.status is None:  # a bad option, before any request

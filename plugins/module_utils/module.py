@@ -10,14 +10,62 @@ The connection options' argument spec moved to connection.py (shared with the in
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.mistio.cloud.plugins.module_utils.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, MistError
 from ansible_collections.mistio.cloud.plugins.module_utils.connection import connect, connection_argument_spec
 from ansible_collections.mistio.cloud.plugins.module_utils.providers import ProviderError
 from ansible_collections.mistio.cloud.plugins.module_utils.reconcile import PlanError
 
-__all__ = ['MistModule', 'TaskFailed', 'connection_argument_spec']
+__all__ = ['MistAnsibleModule', 'MistModule', 'TaskFailed', 'connection_argument_spec']
+
+
+class MistAnsibleModule(AnsibleModule):
+    """AnsibleModule that knows every no_log value before it validates the arguments.
+
+    ansible-core collects the no_log values during validation and drops all of them
+    when one suboption value (credentials given as a string) is not a dict; the
+    failure's invocation then shows the token and the password in clear.
+    """
+
+    def _load_params(self):
+        super(MistAnsibleModule, self)._load_params()
+        self.no_log_values.update(raw_no_log_values(self.argument_spec, self.params))
+        # ansible-core's validator raises TypeError on a bool or number where suboptions are expected.
+        for name, option in self.argument_spec.items():
+            value = self.params.get(name)
+            if option.get('options') and value is not None and not isinstance(value, (dict, str, list)):
+                self.fail_json(msg='%s must be a dictionary of fields, not %s.' % (name, type(value).__name__))
+
+
+def raw_no_log_values(spec, params):
+    """Every value given to a no_log option (or suboption), whatever its type; an unreadable suboptions value whole."""
+    found = set()
+    if not isinstance(params, dict):
+        return found
+    for name, option in spec.items():
+        for key in [name] + list(option.get('aliases') or ()):
+            value = params.get(key)
+            if value is None or value == '':
+                continue
+            if option.get('no_log'):
+                found.update(_texts(value, 1))
+            if option.get('options'):
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, dict):
+                        found.update(raw_no_log_values(option['options'], item))
+                    else:
+                        found.update(_texts(item, 4))
+    return found
+
+
+def _texts(value, shortest):
+    if isinstance(value, dict):
+        return set(text for item in value.values() for text in _texts(item, shortest))
+    if isinstance(value, (list, tuple)):
+        return set(text for item in value for text in _texts(item, shortest))
+    text = str(value)
+    return set([text]) if len(text) >= shortest else set()
 
 
 class TaskFailed(Exception):
@@ -50,6 +98,13 @@ class MistModule(object):
         """The server's dialect (api_version auto probes once)."""
         if self._dialect is None:
             self._dialect = connect(self.module.params)
+            # Every no_log value of the task (credentials too, not only the request at hand): a server
+            # may echo one in the answer to any request, and a trimmed echo escapes Ansible's own masking.
+            for value in self.module.no_log_values:
+                self._dialect.transport.add_secret(value)
+            warning = self._dialect.transport.tls_warning()
+            if warning:
+                self.module.warn(warning)
         return self._dialect
 
     @property

@@ -146,10 +146,9 @@ backends:
       sample: {apikey: AKIAEXAMPLE}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mistio.cloud.plugins.module_utils import providers as catalogue
-from ansible_collections.mistio.cloud.plugins.module_utils.module import MistModule, connection_argument_spec
+from ansible_collections.mistio.cloud.plugins.module_utils.module import MistAnsibleModule, MistModule, connection_argument_spec
 
 FILTERS = ('id', 'name', 'provider', 'search')
 
@@ -189,7 +188,7 @@ class MistBackendInfo(MistModule):
 def main():
     argument_spec = connection_argument_spec()
     argument_spec.update(dict((key, dict(type='str')) for key in FILTERS))
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = MistAnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     MistBackendInfo(module).run()
 
 

@@ -154,10 +154,9 @@ providers:
         - {name: apisecret, required: true, secret: true}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mistio.cloud.plugins.module_utils import providers as catalogue
-from ansible_collections.mistio.cloud.plugins.module_utils.module import MistModule, connection_argument_spec
+from ansible_collections.mistio.cloud.plugins.module_utils.module import MistAnsibleModule, MistModule, connection_argument_spec
 
 
 def describe(entry, dialect_name):
@@ -219,7 +218,7 @@ class MistProviderInfo(MistModule):
 def main():
     argument_spec = connection_argument_spec()
     argument_spec.update(provider=dict(type='str'))
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = MistAnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     MistProviderInfo(module).run()
 
 

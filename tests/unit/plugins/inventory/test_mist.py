@@ -229,6 +229,9 @@ class FakeTransport(object):
     def allow_parallel(self, workers):
         self.workers = workers
 
+    def tls_warning(self):
+        return None
+
 
 @pytest.fixture
 def run(tmp_path, monkeypatch):

@@ -26,6 +26,7 @@ class FakeAnsibleModule(object):
         self.check_mode = False
         self.exited = None
         self.failed = None
+        self.no_log_values = set()
 
     def fail_json(self, **kwargs):
         self.failed = kwargs

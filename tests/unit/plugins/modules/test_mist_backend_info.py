@@ -42,7 +42,19 @@ def select(**filters):
     return ids(mist_backend_info.select(BACKENDS, full))
 
 
+class FakeTransport(object):
+    """What MistModule asks of a transport: the secrets to redact and the TLS warning."""
+
+    def add_secret(self, value):
+        pass
+
+    def tls_warning(self):
+        return None
+
+
 class FakeDialect(object):
+    transport = FakeTransport()
+
     def __init__(self, name, backends=None, error=None):
         self.name = name
         self.backends = backends

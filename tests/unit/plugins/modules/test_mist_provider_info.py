@@ -34,7 +34,19 @@ def field(entry, name):
     return [f for f in entry['credentials'] if f['name'] == name][0]
 
 
+class FakeTransport(object):
+    """What MistModule asks of a transport: the secrets to redact and the TLS warning."""
+
+    def add_secret(self, value):
+        pass
+
+    def tls_warning(self):
+        return None
+
+
 class FakeDialect(object):
+    transport = FakeTransport()
+
     def __init__(self, name, providers=None, error=None):
         self.name = name
         self.providers = providers
