@@ -61,6 +61,13 @@ def _same(left, right):
     return str(left).strip() == str(right).strip()
 
 
+def clean_name(name, caps):
+    """A name as the server will store it: a server that strips names is compared stripped."""
+    if isinstance(name, str) and caps.strips_names:
+        return name.strip()
+    return name
+
+
 def select_backend(backends, backend_id=None, name=None):
     """The one backend matching ``backend_id`` exactly, else ``name`` exactly; None if none.
 
@@ -276,8 +283,18 @@ def check_plan(actions, backends, current, desired, caps):
             if action['action'] == 'replace':
                 _raise_problems(catalogue.validate_credentials(action['provider'], desired['credentials'], caps.name))
             _check_id_free(backends, desired['new_id'], action['name'], current if action['action'] == 'replace' else None)
+        if action['action'] in ('create', 'replace', 'rename'):
+            _check_name_rule(action['name'], caps)
         if action['action'] == 'rename' and caps.unique_names:
             _check_name_free(backends, action['name'], current)
+
+
+def _check_name_rule(name, caps):
+    """The server's name rule, checked before any write (check mode reports what the real run would get)."""
+    if caps.name_rule is not None and name is not None and not caps.name_rule.match(name):
+        raise PlanError('Backend name %r is refused by this server: a name may only contain ASCII letters, numbers, '
+                        'dashes, underscores, spaces and dots, and must start and end with a letter or a number '
+                        '(two characters at least).' % name)
 
 
 def _check_id_free(backends, new_id, name, replacing):

@@ -337,12 +337,11 @@ diff:
   sample: {before: {name: old, enabled: true}, after: {name: new, enabled: false}}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mistio.cloud.plugins.module_utils import providers as catalogue
 from ansible_collections.mistio.cloud.plugins.module_utils import reconcile
 from ansible_collections.mistio.cloud.plugins.module_utils.client import MistError
-from ansible_collections.mistio.cloud.plugins.module_utils.module import MistModule, connection_argument_spec
+from ansible_collections.mistio.cloud.plugins.module_utils.module import MistAnsibleModule, MistModule, connection_argument_spec
 
 
 def argument_spec():
@@ -369,11 +368,12 @@ class MistBackend(MistModule):
         dialect = self.dialect
         self.result['dialect'] = dialect.name
         backends = dialect.list_backends()
-        current = reconcile.select_backend(backends, p['id'], None if p['id'] else p['name'])
+        name = reconcile.clean_name(p['name'], dialect)
+        current = reconcile.select_backend(backends, p['id'], None if p['id'] else name)
         if p['state'] == 'absent':
             return self.absent(current)
 
-        desired = reconcile.resolve_desired(p, dialect, current)
+        desired = reconcile.resolve_desired(dict(p, name=name), dialect, current)
         try:
             actions = reconcile.plan_changes(
                 desired, current, dialect, secret_fields=desired['secret_fields'], state='present',
@@ -385,9 +385,11 @@ class MistBackend(MistModule):
 
         if self.check_mode:
             after = reconcile.predict(current, actions, desired['secret_fields'])
-        else:
-            after = self.apply(desired, current, actions)
-        return self.report(current, after, actions, desired['secret_fields'])
+            return self.report(current, after, actions, desired['secret_fields'])
+        # What this task did: a backend someone else added meanwhile is not this task's change.
+        self.done = []
+        after = self.apply(desired, current, actions)
+        return self.report(current, after, self.done, desired['secret_fields'])
 
     # --- writes -----------------------------------------------------------
 
@@ -405,12 +407,16 @@ class MistBackend(MistModule):
         for action in actions:
             kind = action['action']
             added = None
+            changed = True
+            mark = len(self.done)
             if kind in ('create', 'replace'):
                 # A replace adds the new backend first: if that fails, the old one is still there.
-                added = self.safe_create(desired, action)
-                self.result['changed'] = True
+                added, changed = self.safe_create(desired, action)
+                if changed:
+                    self.result['changed'] = True
                 if kind == 'replace':
                     self.dialect.delete(action['id'])
+                    changed = True
             elif kind == 'rename':
                 self.dialect.rename(after['id'], action['name'])
             elif kind == 'update_credentials':
@@ -420,27 +426,38 @@ class MistBackend(MistModule):
                     continue
                 self.dialect.set_enabled(after['id'], kind == 'enable')
             after = reconcile.after_action(after, action, secrets, added=added)
-            self.result['changed'] = True
+            if changed:
+                self.result['changed'] = True
+                self.done.insert(mark, action)
         return after
 
     def safe_create(self, desired, action):
-        """Add once; on an ambiguous failure or a 409, list again and add once more only if it is not there."""
+        """Add once; on an ambiguous failure or a 409, list again and add once more only if it is not there.
+
+        Returns (backend, changed): changed is false only for a backend someone else added
+        (a definite 409) that this task then had nothing to change on.
+        """
         wanted = dict(desired, name=action['name'], provider=action['provider'], region=action['region'],
                       credentials=action['credentials'])
         for attempt in (1, 2):
             try:
-                return self.dialect.add_backend(wanted)
+                return self.dialect.add_backend(wanted), True
             except MistError as exc:
                 if not (exc.ambiguous or exc.status == 409):
                     raise
                 found = self.find_added(action['name'], desired['new_id'])
                 if found is not None:
-                    self.module.warn('Adding backend %r failed (%s), but it is on the server now; using it.'
-                                     % (action['name'], exc))
-                    return self.converge(desired, found)
+                    if exc.ambiguous:
+                        self.module.warn('Adding backend %r failed (%s), but it is on the server now; using it.'
+                                         % (action['name'], exc))
+                    else:
+                        self.module.warn('Backend %r was added by someone else while this task ran (%s); this task '
+                                         'adopted it.' % (action['name'], exc))
+                    after, converged = self.converge(desired, found, ours=exc.ambiguous)
+                    return after, exc.ambiguous or converged
                 if attempt == 2:
                     raise
-        return None
+        return None, False
 
     def find_added(self, name, new_id):
         backends = self.dialect.list_backends()
@@ -450,16 +467,18 @@ class MistBackend(MistModule):
             matches = [b for b in backends if b['name'] == name]
         return matches[0] if len(matches) == 1 else None
 
-    def converge(self, desired, found):
-        """A backend someone else (or a dropped request) added: bring its name and state in line."""
+    def converge(self, desired, found, ours):
+        """A backend someone else (or our own lost add) added: bring its name and state in line.
+
+        Returns (backend, whether this brought changes); ours: the add may have been this task's.
+        """
         try:
             actions = reconcile.plan_changes(dict(desired, enabled=None), found, self.dialect,
                                              secret_fields=desired['secret_fields'])
         except reconcile.PlanError as exc:
             return self.fail('Backend %r appeared on the server while it was being added, and differs: %s'
-                             % (found.get('name'), exc), changed=True, backend=found)
-        self.result['changed'] = True
-        return self.apply(desired, found, actions)
+                             % (found.get('name'), exc), changed=ours or self.result['changed'], backend=found)
+        return self.apply(desired, found, actions), bool(actions)
 
     # --- results ----------------------------------------------------------
 
@@ -478,7 +497,7 @@ class MistBackend(MistModule):
 
 
 def main():
-    module = AnsibleModule(
+    module = MistAnsibleModule(
         argument_spec=argument_spec(),
         required_one_of=[('name', 'id')],
         supports_check_mode=True,
