@@ -64,16 +64,20 @@ options:
     - clouds
   validate_certs:
     description:
-    - Whether to verify the server's TLS certificate. Only set to V(false) for a server you trust.
+    - Whether to verify the server's TLS certificate. Only set to V(false) for a server you trust; the task
+      (or inventory source) then warns once.
+    - This option and O(ca_path) win over the environment variables C(REQUESTS_CA_BUNDLE) and
+      C(CURL_CA_BUNDLE); those apply only when neither is set.
     type: bool
     default: true
   ca_path:
     description:
-    - A CA bundle (PEM file) to verify the server's certificate with, for a private CA.
+    - A CA bundle (PEM file) to verify the server's certificate with, for a private CA. A path that is not a
+      file fails the task before any request.
     type: path
   timeout:
     description:
-    - Seconds to wait for each answer from the server.
+    - Seconds to wait for each answer from the server, above 0 and at most 86400.
     type: int
     default: 30
   retries:
@@ -140,16 +144,20 @@ options:
     - clouds
   validate_certs:
     description:
-    - Whether to verify the server's TLS certificate. Only set to V(false) for a server you trust.
+    - Whether to verify the server's TLS certificate. Only set to V(false) for a server you trust; the task
+      (or inventory source) then warns once.
+    - This option and O(ca_path) win over the environment variables C(REQUESTS_CA_BUNDLE) and
+      C(CURL_CA_BUNDLE); those apply only when neither is set.
     type: bool
     default: true
   ca_path:
     description:
-    - A CA bundle (PEM file) to verify the server's certificate with, for a private CA.
+    - A CA bundle (PEM file) to verify the server's certificate with, for a private CA. A path that is not a
+      file fails the task before any request.
     type: path
   timeout:
     description:
-    - Seconds to wait for each answer from the server.
+    - Seconds to wait for each answer from the server, above 0 and at most 86400.
     type: int
     default: 30
   retries:

@@ -26,7 +26,10 @@ description:
     allows the module to add a new backend with the new credentials and then delete the old one.
   - "Safe create: when an add fails in a way that leaves its outcome unknown (timeout, dropped connection, 5xx) or with
     a 409, the module lists the backends again and only adds once more if the backend is not there, so there is one
-    backend in every case."
+    backend in every case. A backend that appeared through a definite 409 (someone else added it meanwhile) is
+    adopted with a warning, and the task reports C(changed) only for what it then had to change on it."
+  - "A delete whose answer was lost (the connection dropped, the server restarted, the answer came after O(timeout))
+    is retried; the 404 that follows means the lost attempt deleted the backend, so the task reports C(changed)."
 author:
   - mistio.cloud developers (@mistio)
 extends_documentation_fragment:
@@ -47,8 +50,10 @@ options:
       - The backend's name (its C(title) on a C(backends) server).
       - Without O(id), the backend is looked up by exactly this name.
       - With O(id), the name the backend should have (a rename).
-      - Required unless O(id) is given. A C(clouds) server keeps names unique and allows only ASCII letters,
-        numbers, dashes, underscores, spaces and dots.
+      - Required unless O(id) is given. A C(clouds) server keeps names unique, strips leading and trailing spaces
+        (so does the module before comparing) and allows only ASCII letters, numbers, dashes, underscores, spaces
+        and dots, starting and ending with a letter or number; the module refuses any other name before any
+        write, in check mode too.
     type: str
   id:
     description:
