@@ -21,6 +21,7 @@
 """
 
 import os
+import socket
 import sys
 
 import pytest
@@ -88,3 +89,13 @@ def sim(mistsim_for, mist_era):
 @pytest.fixture(scope='session')
 def mistsim_token():
     return DEFAULT_TOKEN
+
+
+@pytest.fixture
+def closed_url():
+    """A loopback URL nothing listens on (a refused connection, never a DNS lookup)."""
+    sock = socket.socket()
+    sock.bind(('127.0.0.1', 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return 'http://127.0.0.1:%d' % port

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 from pathlib import Path
 
 import pytest
@@ -41,16 +40,6 @@ def seeded(sim):
 @pytest.fixture
 def env(seeded, mistsim_token):
     return {'MIST_URL': seeded.url, 'MIST_API_TOKEN': mistsim_token}
-
-
-@pytest.fixture
-def closed_url():
-    """A loopback URL nothing listens on."""
-    sock = socket.socket()
-    sock.bind(('127.0.0.1', 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return 'http://127.0.0.1:%d' % port
 
 
 def write_config(tmp_path, text, name='test', dialect=None):

@@ -20,7 +20,6 @@ import collections
 import json
 import os
 import random
-import socket
 import string
 import time
 import traceback
@@ -254,15 +253,6 @@ def _shown(args):
 @pytest.fixture
 def no_sleep(monkeypatch):
     monkeypatch.setattr(time, 'sleep', lambda seconds: None)
-
-
-@pytest.fixture
-def closed_url():
-    sock = socket.socket()
-    sock.bind(('127.0.0.1', 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return 'http://127.0.0.1:%d' % port
 
 
 def test_fuzz_arguments(sim, mistsim_token, run_module, no_sleep, closed_url, capsys):

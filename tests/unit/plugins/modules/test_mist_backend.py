@@ -16,6 +16,8 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.mistio.cloud.plugins.modules import mist_backend
 
+import backend_tasks
+
 SECRET = 's3cr3t-ec2-secret-value'
 SECRET2 = 'an0ther-ec2-secret-value'
 RACK_SECRET = 'rack-api-key-value-42'
@@ -43,13 +45,7 @@ def run(sim, mistsim_token, capsys):
 
 
 def ec2(dialect, name='prod', apikey='AKIAEXAMPLE', secret=SECRET, **extra):
-    params = {'name': name, 'credentials': {'apikey': apikey, 'apisecret': secret}}
-    if dialect == 'backends':
-        params['provider'] = 'ec2_us_east'
-    else:
-        params.update(provider='ec2', region='us-east-1')
-    params.update(extra)
-    return params
+    return backend_tasks.ec2(dialect, name=name, apikey=apikey, secret=secret, **extra)
 
 
 def listed(sim, dialect):

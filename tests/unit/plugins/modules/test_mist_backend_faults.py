@@ -23,6 +23,8 @@ from mistsim.harness import DEFAULT_TOKEN, Simulator
 
 from ansible_collections.mistio.cloud.plugins.modules import mist_backend
 
+import backend_tasks
+
 pytestmark = pytest.mark.slow
 
 SECRET_ONE = 'matrix-secret-one-0001'
@@ -79,13 +81,7 @@ def server(matrix_sim):
 
 
 def params(dialect, name='mx', apikey='AKIAMATRIXONE', secret=SECRET_ONE, **extra):
-    args = {'name': name, 'credentials': {'apikey': apikey, 'apisecret': secret}}
-    if dialect == 'backends':
-        args['provider'] = 'ec2_us_east'
-    else:
-        args.update(provider='ec2', region='us-east-1')
-    args.update(extra)
-    return args
+    return backend_tasks.ec2(dialect, name=name, apikey=apikey, secret=secret, **extra)
 
 
 def live(server, dialect):

@@ -18,19 +18,15 @@ import pytest
 
 from ansible_collections.mistio.cloud.plugins.modules import mist_backend
 
+import backend_tasks
+
 TOKEN = 'e' * 64
 COLLECTION = {'backends': '/backends', 'clouds': '/api/v1/clouds'}
 CONFLICT = {'backends': 'Backend exists: %s', 'clouds': 'Cloud with this name already exists'}
 
 
 def ec2(dialect, name='prod', **extra):
-    args = {'name': name, 'credentials': {'apikey': 'AKIARESULTS', 'apisecret': 'results-secret-123'}}
-    if dialect == 'backends':
-        args['provider'] = 'ec2_us_east'
-    else:
-        args.update(provider='ec2', region='us-east-1')
-    args.update(extra)
-    return args
+    return backend_tasks.ec2(dialect, name=name, apikey='AKIARESULTS', secret='results-secret-123', **extra)
 
 
 def listed_entry(dialect, backend_id, name='prod', enabled=True):
