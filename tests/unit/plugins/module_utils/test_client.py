@@ -302,3 +302,50 @@ def test_allow_parallel_sizes_the_connection_pool_for_many_workers():
     assert client.session.get_adapter('https://mist.example') is default
     client.allow_parallel(32)
     assert client.session.get_adapter('https://mist.example')._pool_maxsize == 32
+
+
+# --- odd input and odd answers: clear failures, never a crash (issue 11) ---------------------
+
+@pytest.mark.parametrize('timeout', [0, -1, 10 ** 12, 86401, True, '30'])
+def test_timeout_out_of_range_is_a_clear_failure(timeout):
+    with pytest.raises(MistError) as err:
+        Transport('https://mist.example', timeout=timeout)
+    assert 'timeout must be a number of seconds' in str(err.value)
+
+
+@pytest.mark.parametrize('url, words', [
+    ('https://%s.example' % ('a' * 64), 'longer than 63'),
+    ('https://%s' % '.'.join(['abcdefgh'] * 40), 'longer than 63'),
+    ('http://[::1', 'not a valid URL'),
+    ('http://127.0.0.1:99999', 'not a valid URL'),
+    ('ftp://mist.example', 'must start with'),
+])
+def test_bad_url_is_a_clear_failure(url, words):
+    with pytest.raises(MistError) as err:
+        Transport(url)
+    assert words in str(err.value)
+
+
+@pytest.mark.parametrize('value, seconds', [
+    ('7', 7.0), (' 3 ', 3.0), ('\u0663', None), ('\u00b2', None), ('1' * 30, None), ('-5', None), ('1e9', None),
+    ('Fri, 31 Dec 99999 23:59:59 GMT', None), ('soon', None), ('', None), (None, None),
+])
+def test_retry_after_reads_only_what_it_understands(value, seconds):
+    from ansible_collections.mistio.cloud.plugins.module_utils.client import _parse_retry_after
+    assert _parse_retry_after(value) == seconds
+
+
+def test_deeply_nested_json_is_not_json():
+    from ansible_collections.mistio.cloud.plugins.module_utils.client import parse_json
+    assert parse_json('[' * 100000 + ']' * 100000) is None
+
+
+def test_redaction_masks_every_echoed_form_before_trimming():
+    from ansible_collections.mistio.cloud.plugins.module_utils.client import _trim, redact
+    secret = '-----BEGIN KEY-----\nline-one-of-the-key-0001\nline "two" \\ of-the-key\n-----END KEY-----\n'
+    echoes = [secret, json.dumps(secret), ' '.join(secret.split()), repr(secret), json.dumps({'k': secret}),
+              'x' * 280 + secret]
+    for echo in echoes:
+        shown = _trim(redact('Bad request: ' + echo, [secret]))
+        for piece in ('line-one-of-the-key', 'of-the-key', 'BEGIN KEY'):
+            assert piece not in shown, (echo, shown)

@@ -43,10 +43,10 @@ B64 = string.ascii_letters + string.digits + '+/'
 # --- secrets in every awkward shape -------------------------------------------
 
 def secret(rng):
-    tail = ''.join(rng.choice(string.ascii_letters + string.digits) for _ in range(20))
+    tail = ''.join(rng.choice(string.ascii_letters + string.digits) for dummy in range(20))
     shapes = [
         lambda: '-----BEGIN PRIVATE KEY-----\n%s\n%s\n-----END PRIVATE KEY-----\n' % (
-            ''.join(rng.choice(B64) for _ in range(64)), ''.join(rng.choice(B64) for _ in range(40)) + tail),
+            ''.join(rng.choice(B64) for dummy in range(64)), ''.join(rng.choice(B64) for dummy in range(40)) + tail),
         lambda: 'qu"ote\\back-%s' % tail,
         lambda: 'ctl\x01\x07\x1b-%s' % tail,
         lambda: 's\u00e9cr\u00e9t-\u2603-%s' % tail,
@@ -107,7 +107,7 @@ def url_for(rng, good, closed):
 
 
 def argument_set(rng, good_url, closed_url, token):
-    secrets = [secret(rng) for _ in range(3)]
+    secrets = [secret(rng) for dummy in range(3)]
     args = {
         'url': url_for(rng, good_url, closed_url),
         'api_version': rng.choice(['auto', 'backends', 'clouds', 'clouds', 'backends', 'v2']),
@@ -152,11 +152,16 @@ def argument_set(rng, good_url, closed_url, token):
         args['provider'] = odd_text(rng)
     args['_ansible_check_mode'] = rng.random() < 0.3
     args['_ansible_diff'] = rng.random() < 0.3
-    secrets = [s for s in secrets] + [v for k, v in args.items() if k in ('api_token', 'password') and isinstance(v, str) and len(v) > 12]
+    secrets = list(secrets) + [v for k, v in args.items() if k in ('api_token', 'password') and isinstance(v, str) and len(v) > 12]
     return module, args, secrets
 
 
 # --- malformed answers ---------------------------------------------------------
+
+ODD_RETRY_AFTER = ['\u0663', '\u0661' * 30, '99999999999999999999', 'Fri, 31 Dec 99999 23:59:59 GMT',
+                   'Mon, 01 Jan 0001 00:00:00 GMT', '-5', '1e9', 'soon', '']
+ODD_LOCATIONS = ['/backends', '/api/v1/clouds', 'http://127.0.0.1:1/x', '//evil.invalid/x', '']
+
 
 def deep(n):
     return '[' * n + ']' * n
@@ -178,11 +183,8 @@ def malformed(rng, request, echo_secrets):
         lambda: (200, {}, '[' + ','.join(['{"id": "x%d", "title": "t"}' % i for i in range(20000)]) + ']'),
         lambda: (200, {}, deep(rng.choice([1000, 5000, 100000]))),
         lambda: (200, {}, '{"a": ' * 50000 + '1' + '}' * 50000),
-        lambda: (rng.choice([429, 503]), {'Retry-After': rng.choice(['\u0663', '\u0661' * 30, '99999999999999999999',
-                                                                     'Fri, 31 Dec 99999 23:59:59 GMT', 'Mon, 01 Jan 0001 00:00:00 GMT',
-                                                                     '-5', '1e9', 'soon', ''])}, 'busy'),
-        lambda: (rng.choice([301, 302, 303, 307, 308]), {'Location': rng.choice(['/backends', '/api/v1/clouds', 'http://127.0.0.1:1/x',
-                                                                                  '//evil.invalid/x', ''])}, ''),
+        lambda: (rng.choice([429, 503]), {'Retry-After': rng.choice(ODD_RETRY_AFTER)}, 'busy'),
+        lambda: (rng.choice([301, 302, 303, 307, 308]), {'Location': rng.choice(ODD_LOCATIONS)}, ''),
         lambda: (rng.choice([400, 401, 403, 409, 500]), {'Content-Type': 'text/plain'}, 'Bad request: ' + body_text),
         lambda: (400, {}, 'Bad request: ' + json.dumps(body_text)),
         lambda: (400, {}, 'Invalid: ' + ' '.join(' '.join(s.split()) for s in echo_secrets)),
@@ -258,7 +260,7 @@ def no_sleep(monkeypatch):
 def test_fuzz_arguments(sim, mistsim_token, run_module, no_sleep, closed_url, capsys):
     rng = random.Random(SEED)
     tally = Tally('arguments')
-    for _ in range(ARGUMENT_CASES):
+    for dummy in range(ARGUMENT_CASES):
         module, args, secrets = argument_set(rng, sim.url, closed_url, mistsim_token)
         tally.run(run_module, module, args, secrets)
     tally.report(capsys)
@@ -275,8 +277,8 @@ def test_fuzz_server_answers(scripted, run_module, no_sleep, capsys):
         return malformed(rng, request, state['secrets'])
 
     server = scripted(answer)
-    for _ in range(ANSWER_CASES):
-        secrets = [secret(rng) for _ in range(2)]
+    for dummy in range(ANSWER_CASES):
+        secrets = [secret(rng) for dummy in range(2)]
         state['sanity'] = rng.choice([0.0, 0.5, 0.8])
         module = rng.choice(sorted(MODULES))
         args = {'url': server.url, 'api_token': rng.choice(['b' * 64, secrets[0]]), 'timeout': 5,
@@ -286,7 +288,7 @@ def test_fuzz_server_answers(scripted, run_module, no_sleep, capsys):
             args.update(email='demo@mist.local', password=secrets[0])
         if module == 'mist_backend':
             provider = rng.choice(['ec2', 'gce', 'docker', 'openstack', 'digitalocean'])
-            fields = [f for f in catalogue.PROVIDERS[provider]['fields']]
+            fields = list(catalogue.PROVIDERS[provider]['fields'])
             creds = dict((f['name'], secrets[1] if f['secret'] else 'v-%s' % f['name']) for f in fields
                          if f['name'] not in catalogue.INT_FIELDS)
             args.update(name=rng.choice(['prod', 'other', ' prod ']), provider=provider, credentials=creds,
