@@ -45,7 +45,7 @@ def test_scenario(ansible, sim, mistsim_token, dialect, kind, verbose):
 
 @pytest.mark.parametrize('dialect', ['backends', 'clouds'])
 def test_safe_create_under_faults(ansible, sim, mistsim_token, dialect):
-    """Contract: dropped-after-commit, 503-then-success and a 409 race each end with one backend."""
+    """Contract: dropped-after-commit, 503-then-success and a 409 race each end with one backend (the race: changed false)."""
     proc = ansible.playbook('backend_faults.yml', extra_vars={
         'mist_url': sim.url, 'mist_token': mistsim_token, 'dialect': dialect, 'secret_a': SECRET_A}, args=['-i', 'localhost,'])
     ansible.assert_ok(proc)
