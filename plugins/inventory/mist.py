@@ -286,6 +286,16 @@ groups:
 compose:
   ansible_user: "'ubuntu'"
 ---
+# ci.mist.yml: the url from the run's extra vars (ansible-inventory -e mist_url=https://...),
+# test backends and machines tagged ansible=skip left out, private addresses first
+plugin: mistio.cloud.mist
+url: "{{ mist_url }}"
+use_extra_vars: true
+exclude_backend_names: ['test-*']
+exclude_machine_states: [terminated]
+exclude_machine_tags: {ansible: skip}
+connect_with: [private_ip, public_ip, hostname]
+---
 # local.mist.yml: the url and the token come from MIST_URL and MIST_API_TOKEN; cached for an hour
 plugin: mistio.cloud.mist
 cache: true
@@ -300,7 +310,6 @@ import re
 import time
 from contextlib import contextmanager
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
 import ansible.template
 from ansible.errors import AnsibleParserError
@@ -317,6 +326,7 @@ except ImportError as exc:  # pragma: no cover - requests or the util missing
     HAS_CLIENT = False
     CLIENT_IMPORT_ERROR = to_native(exc)
 
+from ansible_collections.mistio.cloud.plugins.module_utils import resources
 from ansible_collections.mistio.cloud.plugins.module_utils.providers import ProviderError, provider_matcher
 
 # ansible-core 2.19+ never templates a value that is not explicitly trusted; before it,
@@ -422,21 +432,6 @@ def connect_address(machine, connect_with):
     return None
 
 
-def normalise_tags(tags):
-    """Tags as a dict in both dialects (a list of strings becomes {tag: ''})."""
-    if isinstance(tags, dict):
-        return dict(tags)
-    if isinstance(tags, (list, tuple)):
-        result = {}
-        for tag in tags:
-            if isinstance(tag, dict) and 'key' in tag:
-                result[to_text(tag['key'])] = tag.get('value', '')
-            elif tag is not None:
-                result[to_text(tag)] = ''
-        return result
-    return {}
-
-
 def machine_fields(machine, backend):
     """The host variables of one machine without their prefix (one schema for both dialects),
     in the order of VAR_FIELDS."""
@@ -449,7 +444,7 @@ def machine_fields(machine, backend):
         get('state'),
         list(get('public_ips') or []),
         list(get('private_ips') or []),
-        normalise_tags(get('tags')),
+        resources.tags_dict(get('tags')),
         get('image'),
         get('size'),
         get('location'),
@@ -522,52 +517,6 @@ def select_backends(backends, names=None, ids=None, providers=None, include_disa
             continue
         selected.append(backend)
     return selected
-
-
-def select_machines(machines, states=None, names=None, tags=None,
-                    exclude_states=None, exclude_names=None, exclude_tags=None):
-    """The machines that pass every include filter and match no exclude filter, in their order.
-
-    states: case-insensitive; names: shell patterns over the machine's name (case-sensitive);
-    tags: {key: value} (a null or empty value asks for the key only). A machine is kept when
-    it is in one of states, matches one of names and has every tag of tags; it is left out
-    when it is in one of exclude_states, matches one of exclude_names, or has any tag of
-    exclude_tags.
-    """
-    wanted = set(to_text(s).lower() for s in states or ())
-    unwanted = set(to_text(s).lower() for s in exclude_states or ())
-    names, exclude_names = list(names or ()), list(exclude_names or ())
-    tags, exclude_tags = _tag_pairs(tags), _tag_pairs(exclude_tags)
-    if not (wanted or unwanted or names or exclude_names or tags or exclude_tags):
-        return list(machines)
-    selected = []
-    for machine in machines:
-        state = to_text(machine.get('state') or '').lower()
-        if (wanted and state not in wanted) or state in unwanted:
-            continue
-        name = to_text(machine.get('name') or '')
-        if names and not any(fnmatch.fnmatchcase(name, pattern) for pattern in names):
-            continue
-        if exclude_names and any(fnmatch.fnmatchcase(name, pattern) for pattern in exclude_names):
-            continue
-        if tags or exclude_tags:
-            have = normalise_tags(machine.get('tags'))
-            if not all(_has_tag(have, key, value) for key, value in tags):
-                continue
-            if any(_has_tag(have, key, value) for key, value in exclude_tags):
-                continue
-        selected.append(machine)
-    return selected
-
-
-def _tag_pairs(tags):
-    """[(key, value or None)] from a {key: value} option."""
-    return [(to_text(key), None if value is None or to_text(value) == '' else to_text(value))
-            for key, value in (tags or {}).items()]
-
-
-def _has_tag(have, key, value):
-    return key in have and (value is None or to_text(have[key]) == value)
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -681,29 +630,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _fetch_machines(self, client, dialect, backends):
         """{backend id: [machines]}, {backend id: error sentence}; parallel, bounded."""
         machines, errors = {}, {}
-        if not backends:
-            return machines, errors
-        workers = max(1, min(int(self.get_option('max_workers') or 1), len(backends)))
-        client.allow_parallel(workers)
-
-        def read(backend):
-            try:
-                return backend['id'], dialect.list_machines(backend['id']), None
-            except mist_client.MistError as exc:
-                return backend['id'], None, to_text(exc)
-            except Exception as exc:  # a bug or an odd answer: report it per backend, too
-                return backend['id'], None, '%s: %s' % (type(exc).__name__, to_text(exc))
-
-        if workers == 1:
-            results = [read(backend) for backend in backends]
-        else:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                results = list(pool.map(read, backends))
-        for backend_id, listed, error in results:
+        results = resources.for_each_backend(client, backends, lambda backend: dialect.list_machines(backend['id']),
+                                             self.get_option('max_workers'))
+        for backend, listed, error in results:
             if error is None:
-                machines[backend_id] = listed or []
+                machines[backend['id']] = listed or []
             else:
-                errors[backend_id] = error
+                errors[backend['id']] = error
         return machines, errors
 
     # -- building --------------------------------------------------------
@@ -765,9 +698,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         entries = []
         all_machines = data.get('machines') or {}
         for backend in backends:
-            kept = select_machines(all_machines.get(backend['id']) or (), option('machine_states'), option('machine_names'),
-                                   option('machine_tags'), option('exclude_machine_states'),
-                                   option('exclude_machine_names'), option('exclude_machine_tags'))
+            kept = resources.select_machines(all_machines.get(backend['id']) or (), option('machine_states'), option('machine_names'),
+                                             option('machine_tags'), option('exclude_machine_states'),
+                                             option('exclude_machine_names'), option('exclude_machine_tags'))
             for machine in kept:
                 entries.append((backend, machine, machine_fields(machine, backend)))
         namer = self._hostname_function()

@@ -129,12 +129,6 @@ def test_host_vars_are_copies():
     assert source['public_ips'] == ['203.0.113.1'] and source['extra'] == {}
 
 
-def test_normalise_tags():
-    assert mist.normalise_tags(['web', 'prod']) == {'web': '', 'prod': ''}
-    assert mist.normalise_tags([{'key': 'a', 'value': 'b'}]) == {'a': 'b'}
-    assert mist.normalise_tags(None) == {}
-
-
 @pytest.mark.parametrize('connect_with, expected', [
     ('public_ip', '203.0.113.1'), ('private_ip', '10.0.0.1'), ('hostname', 'h.example'), ('none', None)])
 def test_connect_address(connect_with, expected):
@@ -206,29 +200,6 @@ def test_select_backends_exclude_names():
     assert ids(mist.select_backends(BACKENDS, exclude_names=['prod-*'])) == ['b3']
     assert ids(mist.select_backends(BACKENDS, names=['prod-*'], exclude_names=['*-rs'])) == ['b1']
     assert ids(mist.select_backends(BACKENDS, include_disabled=True, exclude_names=['staging'])) == ['b1', 'b2', 'b4']
-
-
-def test_select_machines_includes_and_excludes():
-    machines = [machine('1', 'web-1', tags={'role': 'web', 'env': 'prod'}),
-                machine('2', 'web-2', state='stopped', tags={'role': 'web', 'scratch': ''}),
-                machine('3', 'db-1', tags={'role': 'db', 'ansible': 'skip'}),
-                machine('4', 'db-2', state='Terminated', tags={})]
-    select = mist.select_machines
-    assert ids(select(machines, names=['web-*'])) == ['1', '2']
-    assert ids(select(machines, exclude_names=['web-*', 'db-2'])) == ['3']
-    assert ids(select(machines, exclude_states=['terminated', 'STOPPED'])) == ['1', '3']
-    assert ids(select(machines, tags={'role': 'web'})) == ['1', '2']
-    assert ids(select(machines, tags={'role': 'web', 'env': None})) == ['1']       # every tag
-    assert ids(select(machines, tags={'env': ''})) == ['1']                        # the key only
-    assert ids(select(machines, exclude_tags={'ansible': 'skip', 'scratch': ''})) == ['1', '4']  # any tag
-    assert ids(select(machines, exclude_tags={'role': 'other'})) == ['1', '2', '3', '4']
-    assert ids(select(machines, states=['running'], names=['*-1'], exclude_tags={'role': 'db'})) == ['1']
-
-
-def test_select_machines_by_state():
-    machines = [machine('1', 'a'), machine('2', 'b', state='stopped'), machine('3', 'c', state='Running')]
-    assert ids(mist.select_machines(machines, [])) == ['1', '2', '3']
-    assert ids(mist.select_machines(machines, ['running'])) == ['1', '3']
 
 
 # -- parse() against a fake client ------------------------------------------
