@@ -202,6 +202,11 @@ def test_select_backends_exclude_names():
     assert ids(mist.select_backends(BACKENDS, include_disabled=True, exclude_names=['staging'])) == ['b1', 'b2', 'b4']
 
 
+def test_select_backends_unknown_region_is_an_error():
+    with pytest.raises(ProviderError, match="'rackspace:london'.*valid regions: dfw, ord, iad, lon, syd, hkg"):
+        mist.select_backends(BACKENDS, providers=['aws', 'rackspace:london'])
+
+
 # -- parse() against a fake client ------------------------------------------
 
 class FakeDialect(object):
