@@ -248,6 +248,8 @@ def select_machines(machines, states=None, names=None, tags=None, exclude_states
     """
     wanted_states, unwanted_states = _states(states), _states(exclude_states)
     unwanted_names = _patterns(exclude_names)
+    if not (wanted_states or unwanted_states or _patterns(names) or unwanted_names or tags or exclude_tags):
+        return list(machines)  # no filter: the inventory's common case, for every backend
     selected = []
     for item in machines:
         state = str(item.get('state') or '').lower()
