@@ -14,6 +14,7 @@ __metaclass__ = type
 import hashlib
 from urllib.parse import quote
 
+from ansible_collections.mistio.cloud.plugins.module_utils import resources
 from ansible_collections.mistio.cloud.plugins.module_utils.client import MistError, NotSupported
 from ansible_collections.mistio.cloud.plugins.module_utils.providers import (
     PROVIDERS, ProviderError, from_wire, resolve_provider, to_wire, validate_credentials,
@@ -40,31 +41,6 @@ def backend_id(provider, region, key):
     return base58(int(hashlib.sha1(text.encode('utf-8')).hexdigest(), 16))
 
 
-def _ref(value):
-    """An image / size / location as a string, whether the server sent an id or an object."""
-    if isinstance(value, dict):
-        value = value.get('name') or value.get('id')
-    return None if value in (None, '') else str(value)
-
-
-def _tags(value):
-    """Tags as a dict: a list's 'k=v' splits, a bare 'tag' becomes {'tag': ''}."""
-    if isinstance(value, dict):
-        return dict((str(k), '' if v is None else str(v)) for k, v in value.items())
-    tags = {}
-    for item in value or []:
-        if isinstance(item, dict):
-            tags[str(item.get('key'))] = '' if item.get('value') is None else str(item.get('value'))
-        else:
-            key, dummy, val = str(item).partition('=')
-            tags[key] = val
-    return tags
-
-
-def _ips(value):
-    return [str(ip) for ip in (value or []) if ip]
-
-
 class _Dialect(object):
     """What both dialects share; subclasses set name, collection and the entry mapping."""
 
@@ -78,7 +54,9 @@ class _Dialect(object):
         return '/'.join([self.collection] + [quote(str(part), safe='') for part in parts])
 
     def _get_list(self, path):
-        data = self.client.request('GET', path)
+        return self._expect_list(self.client.request('GET', path), path)
+
+    def _expect_list(self, data, path):
         if not isinstance(data, list):
             raise MistError('%s does not look like a Mist server (GET %s did not return a list).' % (self.client.url, path),
                             method='GET', path=path, kind='not_mist')
@@ -121,10 +99,24 @@ class _Dialect(object):
             raise
         return True
 
+    # What a backend holds (images, sizes, locations, machines): one GET each, every era.
+    def list_resources(self, kind, backend_id):
+        """The images, sizes, locations or machines (kind) of one backend, in resources' one shape."""
+        path = self._path(backend_id, kind)
+        try:
+            data = self.client.request('GET', path)
+        except MistError as exc:
+            if exc.status == 404 and exc.kind == 'html':
+                raise NotSupported('%s has no endpoint for the %s of a backend (GET %s answered 404 with a web page); '
+                                   'this Mist server does not offer them.' % (self.client.url, kind, path))
+            raise
+        if isinstance(data, dict) and isinstance(data.get(kind), list):
+            data = data[kind]  # clouds, a member without access to the cloud: {cloud_id, <kind>: []}
+        return resources.normalise(kind, self._expect_list(data, path), backend_id)
+
     def list_machines(self, backend_id):
         """The machines of one backend, normalised."""
-        entries = self._get_list(self._path(backend_id, 'machines'))
-        return [self._machine(entry, backend_id) for entry in entries if isinstance(entry, dict)]
+        return self.list_resources('machines', backend_id)
 
     def _backend(self, entry):
         canonical, region, credentials = from_wire(self.name, entry)
@@ -167,24 +159,6 @@ class BackendsDialect(_Dialect):
         key = body.get('machine_ip') if wire_provider == 'bare_metal' else body.get('apikey')
         return backend_id(wire_provider, wire_region, key)
 
-    def _machine(self, entry, backend_id):
-        extra = entry.get('extra') if isinstance(entry.get('extra'), dict) else {}
-        return {
-            'id': str(entry.get('uuid') or entry.get('id')),
-            'external_id': None if entry.get('id') is None else str(entry.get('id')),
-            'name': entry.get('name') or '',
-            'hostname': entry.get('hostname') or extra.get('dns_name') or None,
-            'state': entry.get('state') or 'unknown',
-            'public_ips': _ips(entry.get('public_ips')),
-            'private_ips': _ips(entry.get('private_ips')),
-            'tags': _tags(entry.get('tags')),
-            'image': _ref(entry.get('imageId') or extra.get('image_id')),
-            'size': _ref(entry.get('size') or extra.get('instancetype')),
-            'location': _ref(extra.get('location') or extra.get('availability')),
-            'backend_id': backend_id,
-            'extra': extra,
-        }
-
 
 class CloudsDialect(_Dialect):
     """mist.api v1 (Mist 3+): /api/v1/clouds, unique names, random ids."""
@@ -215,25 +189,6 @@ class CloudsDialect(_Dialect):
     def find_backend_id(self, name, provider, region, credentials):
         """Clouds get random ids: callers match by exact name instead."""
         return None
-
-    def _machine(self, entry, backend_id):
-        extra = entry.get('extra') if isinstance(entry.get('extra'), dict) else {}
-        external_id = entry.get('external_id') or entry.get('machine_id')
-        return {
-            'id': str(entry.get('id') or external_id),
-            'external_id': None if external_id is None else str(external_id),
-            'name': entry.get('name') or '',
-            'hostname': entry.get('hostname') or None,
-            'state': entry.get('state') or 'unknown',
-            'public_ips': _ips(entry.get('public_ips')),
-            'private_ips': _ips(entry.get('private_ips')),
-            'tags': _tags(entry.get('tags')),
-            'image': _ref(entry.get('image')),
-            'size': _ref(entry.get('size')),
-            'location': _ref(entry.get('location')),
-            'backend_id': _ref(entry.get('cloud')) or backend_id,
-            'extra': extra,
-        }
 
 
 DIALECT_CLASSES = {'backends': BackendsDialect, 'clouds': CloudsDialect}
