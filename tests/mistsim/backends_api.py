@@ -273,12 +273,15 @@ class BackendsApi:
         new_name = _text(req.backends_params(), 'new_name')
         if not new_name:
             raise required('new_name')
-        bid = req.params['id']
-        with self.store.transaction():
-            record = self._find(bid, not_found(bid))
-            record['title'] = new_name
-            self.store.put(SCOPE, 'backend', bid, record)
+        self.retitle(req.params['id'], new_name)
         return plain(200, 'OK', html=True)
+
+    def retitle(self, backend_id, title):
+        """Rename (also for seeds: a bare-metal backend renamed after its add)."""
+        with self.store.transaction():
+            record = self._find(backend_id, not_found(backend_id))
+            record['title'] = title
+            self.store.put(SCOPE, 'backend', backend_id, record)
 
     def toggle(self, req):
         """views.py:249-266: missing/falsy -> 400 required; not "1"/"0" -> 400; then the lookup."""

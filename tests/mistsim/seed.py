@@ -19,8 +19,9 @@ A seed is a JSON object; every key is optional (see seed_example.json)::
 Backends and clouds go through the same validation as the API of the era the
 simulator speaks (order of checks, duplicates, the credential rule), except that
 cloud hosts are not checked (a seed is state the server already holds); a cloud is
-named by `name` in every era. The first failure aborts the whole seed, which is
-applied in one transaction. Explicit machines are partial: each given field
+named by `name` in every era, and a bare-metal backend's `title` is applied as a
+rename after its add (which names it after its host). The first failure aborts
+the whole seed, which is applied in one transaction. Explicit machines are partial: each given field
 overrides the generated machine at that position (tags: a list of strings for
 backends, an object for clouds). The CLI applies --seed only to a fresh database,
 so a restart with the same --db does not seed twice.
@@ -82,6 +83,9 @@ def apply(app, doc):
                                            machine_list=given, machine_count=count)
             except HttpError as exc:
                 raise SeedError('%s: %d %s' % (where, exc.status, exc.message)) from None
+            if params.get('title') and made['title'] != params['title']:
+                # a bare-metal add names the backend after its host; the seed's title is a later rename
+                app.backends.retitle(made['id'], params['title'])
             created['backends'].append(made['id'])
         for index, item in enumerate(_items(doc, 'clouds', dict)):
             where = 'clouds[%d]' % index

@@ -12,6 +12,7 @@ from mistsim import ids
 from mistsim.tests.util import Client, assert_text, ec2, raw
 
 EC2_ID = ids.backend_id('ec2_us_east', '', 'AKIAEXAMPLE')
+BARE_METAL_ID = '3Feywweawp9GoVTApBBeSL3rg9qS'   # b58(sha1('bare_metal' + '' + '10.0.0.5')), by sha1sum and bc
 CLOUD = {'name': 'prod', 'provider': 'ec2', 'apikey': 'AK', 'apisecret': 's', 'region': 'us-east-1'}
 
 
@@ -32,7 +33,8 @@ def test_seed_and_state(sim, backends, clouds):
         'users': [{'email': 'ops@example.com', 'password': 'pw', 'tokens': ['A' * 64]}],
         'keys': ['deploy'],
         'backends': [ec2(machine_count=1),
-                     {'provider': 'bare_metal', 'machine_ip': '10.0.0.5', 'machine_key': 'deploy', 'enabled': False},
+                     {'title': 'rack', 'provider': 'bare_metal', 'machine_ip': '10.0.0.5', 'machine_key': 'deploy',
+                      'enabled': False},
                      {'provider': 'linode', 'apikey': 'k', 'apisecret': 'k',
                       'machines': [{'name': 'box', 'state': 'stopped', 'tags': ['x']}]}],
         'clouds': [dict(CLOUD, id='c' * 32, machine_count=0), {'name': 'do', 'provider': 'digitalocean', 'token': 't'}],
@@ -41,6 +43,8 @@ def test_seed_and_state(sim, backends, clouds):
     entries = backends.get('/backends').json()
     expected = [('ec2_us_east', 'online'), ('bare_metal', 'offline'), ('linode', 'online')]
     assert [(e['provider'], e['state']) for e in entries] == expected
+    # a bare-metal add names it after its host; a seed's title is a rename after the add
+    assert [e['title'] for e in entries][:2] == ['prod', 'rack'] and entries[1]['id'] == BARE_METAL_ID
     assert len(backends.get('/backends/%s/machines' % EC2_ID).json()) == 1
     box = backends.get('/backends/%s/machines' % created['backends'][2]).json()
     assert [(m['name'], m['state'], m['tags'], m['can_start']) for m in box] == [('box', 'stopped', ['x'], True)]
