@@ -70,7 +70,8 @@ def run(ansible, playbook, sim, token, api_version, dialect, extra=None, args=()
 # mist_provider_info ------------------------------------------------------------------------------------------
 
 PROVIDERS_SHAPE = pytest.mark.xfail(strict=True, reason=(
-    "issue 10: real mist.api (v4.4 and later, C1 and C3) lists a provider as {name: its display name, aliases, driver, category, features}: the id is `driver` (`ec2`), `name` is 'Amazon Web Services'"))
+    "issue 10: real mist.api (v4.4 and later, C1 and C3) lists a provider as {name: its display name, "
+    "aliases, driver, category, features}: the id is `driver` (`ec2`), `name` is 'Amazon Web Services'"))
 
 
 @pytest.mark.parametrize('api_version', ['backends', pytest.param('clouds', marks=PROVIDERS_SHAPE),

@@ -112,7 +112,8 @@ def test_html_error_page_from_a_proxy(ansible, sim, mistsim_token):
 
 
 PROVIDERS_SHAPE = pytest.mark.xfail(strict=True, reason=(
-    "issue 10: real mist.api (v4.4 and later, C1 and C3) lists a provider as {name: its display name, aliases, driver, category, features}: the id is `driver` (`ec2`), `name` is 'Amazon Web Services'"))
+    "issue 10: real mist.api (v4.4 and later, C1 and C3) lists a provider as {name: its display name, "
+    "aliases, driver, category, features}: the id is `driver` (`ec2`), `name` is 'Amazon Web Services'"))
 
 
 @pytest.mark.parametrize('api_version, path', [pytest.param('clouds', '/api/v1/providers', marks=PROVIDERS_SHAPE),

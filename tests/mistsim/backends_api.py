@@ -201,7 +201,7 @@ class BackendsApi:
         with self.store.transaction():
             if self.store.get(SCOPE, 'backend', record['id']) is not None:
                 raise error(409, 'Backend exists: %s' % record['id'])
-            if check:
+            if check is not None:
                 check(record)
             self.store.put(SCOPE, 'backend', record['id'], record)
             self._machines(record, machine_list, machine_count)
@@ -323,4 +323,3 @@ def add_entry(record, index):
             'tenant_name': record['tenant_name'], 'title': record['title'], 'provider': record['provider'],
             'poll_interval': record['poll_interval'], 'region': record['region'], 'status': 'off',
             'enabled': record['enabled']}
-

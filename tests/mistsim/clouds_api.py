@@ -294,7 +294,7 @@ class CloudsApi:
             if self.store.get(SCOPE, 'cloud', record['id']) is not None:
                 raise error(409, 'Conflict: Cloud id exists: %s' % record['id'])
             if model.special == 'other':
-                built, errors = self._add_other(record, params, fail_on_error, machine_list, machine_count, check_hosts)
+                built, errors = self._add_other(record, params, machine_list, machine_count, check_hosts)
             elif model.special == 'libvirt':
                 built, errors = self._add_libvirt(record, params, fail_on_error, check_hosts)
             else:
@@ -424,7 +424,7 @@ class CloudsApi:
         count = self.machines_per_backend if machine_count is None else machine_count
         return machines.build(record['id'], record['name'], count, machine_list, cloud=True)
 
-    def _add_other(self, record, kwargs, fail_on_error, machine_list, machine_count, check_hosts):
+    def _add_other(self, record, kwargs, machine_list, machine_count, check_hosts):
         """OtherMainController.add: the cloud has no fields; one machine (or `machines`) from the
         rest of the body. A failure removes the cloud (the request's transaction rolls back)."""
         if machine_list is not None or machine_count is not None:
@@ -611,7 +611,7 @@ class CloudsApi:
             for flag, word in (('dns_enabled', 'DNS'), ('object_storage_enabled', 'Object Storage'),
                                ('observation_logs_enabled', 'observation_logs_enabled')):
                 value = params.get(flag)
-                if value == 1 or value == 0:   # pylint: disable=consider-using-in  (True == 1 too, as in Python 2/3)
+                if value in (0, 1):   # `== 1` / `== 0` in the view: True and False count too
                     record[flag] = value == 1
                 elif value:
                     raise bad_request('Invalid %s state' % word)
@@ -648,4 +648,3 @@ class CloudsApi:
 def ok():
     """mist.api's OK = Response("OK", 200): text/html like every pyramid Response(str)."""
     return plain(200, 'OK', html=True)
-

@@ -63,9 +63,9 @@ def test_seed_and_state(sim, backends, clouds):
     ({'backends': [ec2(apisecret='invalid')]}, 'backends[0]: 401 Invalid backend credentials'),
     ({'backends': [ec2(), {'provider': 'bare_metal', 'machine_ip': 'h', 'machine_key': 'nokey'}]},
      "backends[1]: 404 'Keypair not found: nokey'"),
-    ({'clouds': [dict(CLOUD, region='', id='c' * 32)]}, "clouds[0]: 400 Bad Request: {'msg': \"ValidationError (Cloud.AmazonCloud:"
-                                            "%s) (Field is required: ['region'])\", 'errors': {'region': 'Field is "
-                                            "required'}}" % ('c' * 32)),
+    ({'clouds': [dict(CLOUD, region='', id='c' * 32)]},
+     "clouds[0]: 400 Bad Request: {'msg': \"ValidationError (Cloud.AmazonCloud:%s) (Field is required: "
+     "['region'])\", 'errors': {'region': 'Field is required'}}" % ('c' * 32)),
     ({'backends': [ec2(machine_count=-1)]}, 'backends[0]: "machine_count" must be a non-negative integer'),
 ])
 def test_seed_errors_apply_nothing(sim, doc, message):

@@ -518,4 +518,3 @@ def test_hosted_login_errors(hosted, body, status, message):
 
 def test_standalone_server_needs_no_auth(backends):
     assert backends.get('/backends').status_code == 200
-

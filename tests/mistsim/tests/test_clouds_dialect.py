@@ -308,8 +308,8 @@ def test_docker_aliases_and_port_default(clouds, mist_era, sim):
     fields = stored(sim, doc['id'])['fields']
     assert (fields['host'], fields['port'], fields['username'], fields['password']) == (
         'docker.example.com', 4243, 'du', 'dp')
-    add(clouds, mist_era, name='second', base={'provider': 'docker', 'host': 'https://docker2.example.com:2375/',
-                                              'docker_port': '2376'})
+    second = {'provider': 'docker', 'host': 'https://docker2.example.com:2375/', 'docker_port': '2376'}
+    add(clouds, mist_era, name='second', base=second)
     assert listed(clouds)[1]['host'] == 'https://docker2.example.com:2375/' and listed(clouds)[1]['port'] == 2376
 
 
@@ -688,4 +688,3 @@ def test_machines_provider_id_field(clouds, mist_era, id_field):
 def test_a_cloud_is_not_a_backend(clouds, backends):
     add(clouds, 'C3')
     assert backends.get('/backends').json() == []
-
