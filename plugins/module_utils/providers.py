@@ -241,7 +241,22 @@ def provider_matcher(wanted, listed=()):
     if wanted in listed:
         return lambda backend: backend.get('provider') == wanted
     canonical, region = lookup_provider(wanted)
+    check_filter_region(wanted, canonical, region)
     return lambda backend: backend.get('provider') == canonical and (region is None or backend.get('region') == region)
+
+
+def check_filter_region(wanted, canonical, region):
+    """Raise ProviderError, listing the valid regions, when a filter names a region its provider lacks.
+
+    A filter that names no region matches every region. With no dialect to ask,
+    any AWS-style region name passes for EC2 (a clouds server takes them all).
+    """
+    if region is None:
+        return
+    try:
+        _check_region(canonical, region, None)
+    except ProviderError as exc:
+        raise ProviderError('Unknown provider %r: %s' % (wanted, exc))
 
 
 def _check_region(canonical, region, dialect_name):

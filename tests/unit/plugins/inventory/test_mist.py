@@ -186,6 +186,11 @@ def test_select_backends_unknown_provider_is_an_error():
         mist.select_backends(BACKENDS, providers=['nosuch'])
 
 
+def test_select_backends_unknown_region_is_an_error():
+    with pytest.raises(ProviderError, match="'rackspace:london'.*valid regions: dfw, ord, iad, lon, syd, hkg"):
+        mist.select_backends(BACKENDS, providers=['aws', 'rackspace:london'])
+
+
 def test_select_machines_by_state():
     machines = [machine('1', 'a'), machine('2', 'b', state='stopped'), machine('3', 'c', state='Running')]
     assert ids(mist.select_machines(machines, [])) == ['1', '2', '3']

@@ -265,6 +265,22 @@ def test_provider_matcher_keeps_a_provider_the_server_lists_but_the_catalogue_do
         providers.provider_matcher('exotic')
 
 
+@pytest.mark.parametrize('wanted, message', [
+    ('rackspace:london', "'rackspace:london'.*valid regions: dfw, ord, iad, lon, syd, hkg"),
+    ('hpcloud:mars', "'hpcloud:mars'.*valid regions: region-a.geo-1, region-b.geo-1"),
+    ('gce:europe-west1', 'gce takes no region'),
+    ('ec2:london', 'not an AWS region name'),
+])
+def test_provider_matcher_refuses_a_region_the_provider_lacks(wanted, message):
+    with pytest.raises(providers.ProviderError, match=message):
+        providers.provider_matcher(wanted, {'rackspace', 'ec2', 'gce'})
+
+
+def test_provider_matcher_takes_any_aws_region_and_any_openstack_region():
+    assert providers.provider_matcher('ec2:eu-central-1')(_backend('ec2', 'eu-central-1'))
+    assert providers.provider_matcher('openstack:RegionOne')(_backend('openstack', 'RegionOne'))
+
+
 def test_credential_options_cover_every_field_and_mask_every_secret():
     options = providers.credential_options()
     for spec in providers.PROVIDERS.values():

@@ -110,6 +110,11 @@ def test_unknown_provider_lists_valid_ones():
     assert 'ec2' in str(exc.value) and 'rackspace:lon' in str(exc.value) and 'aws' in str(exc.value)
 
 
+def test_unknown_region_lists_the_provider_regions():
+    with pytest.raises(ProviderError, match="'rackspace:london'.*valid regions: dfw, ord, iad, lon, syd, hkg"):
+        select(provider='rackspace:london')
+
+
 @pytest.mark.parametrize('text, expected', [
     ('prod', ['282anRybLn34tNGugwCNK7oCisfY', 'fWyNKxbJMC5jxMZ2C9smGMzGUmM', '3kLon']),
     ('rack', ['fWyNKxbJMC5jxMZ2C9smGMzGUmM', '3kLon']),

@@ -142,6 +142,11 @@ def test_select_unknown_lists_what_the_server_supports():
     assert 'aws' in message and 'packet' in message
 
 
+def test_select_unknown_region_lists_the_provider_regions():
+    with pytest.raises(ProviderError, match="'rackspace:london'.*valid regions: dfw, ord"):
+        mist_provider_info.select(described(BACKENDS_PROVIDERS, 'backends'), 'rackspace:london')
+
+
 def test_module_backends_returns_the_seed(monkeypatch, capsys):
     dialect = FakeDialect('backends', BACKENDS_PROVIDERS)
     code, result = run_module(monkeypatch, capsys, dialect)
