@@ -240,9 +240,7 @@ def test_rackspace_seed_id(sim, run, dialect):
 
 
 @pytest.mark.parametrize('dialect', [
-    pytest.param('backends', marks=pytest.mark.xfail(strict=True, reason=(
-        'issue 10: a real mist.io (B1/B2) replaces a bare-metal title by its host, so the re-run by name '
-        'misses the backend and its add is a 409 Backend exists'))),
+    'backends',
     pytest.param('clouds', marks=pytest.mark.xfail(strict=True, reason=(
         'issue 10: real mist.api refuses the TEST-NET host 192.0.2.10 (500 Mist Error), never lists the '
         'host fields of a bare-metal cloud and refuses its PATCH (400 OtherServer clouds)'))),
