@@ -143,10 +143,12 @@ def _check_host(host, check=True):
 
 
 def is_private(host):
+    """libcloud.utils.networking.is_private_subnet: RFC 1918 only (TEST-NET counts as public)."""
     try:
-        return ipaddress.IPv4Address(host).is_private
+        address = ipaddress.IPv4Address(host)
     except ValueError:
         return False
+    return any(address in ipaddress.IPv4Network(net) for net in ('10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'))
 
 
 class CloudsApi:
