@@ -54,6 +54,7 @@ demo: venv
 
 bench: venv
 	PATH=$(BIN):$$PATH $(BIN)/python bench/inventory_bench.py
+	PATH=$(BIN):$$PATH $(BIN)/python bench/resource_info_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache collections tests/output
