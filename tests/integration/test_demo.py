@@ -23,6 +23,7 @@ def test_demo_runs_end_to_end():
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-5000:]
     url = re.search(r'simulator running at (http://127\.0\.0\.1:\d+)', out).group(1)
+    assert '(eras: backends B1 = mist.io of 2014, clouds C3 = mist.api v5)' in out, 'the demo says which era it shows'
     recaps = re.findall(r'localhost\s+: ok=\d+\s+changed=(\d+)', out)
     assert len(recaps) == 4
     assert recaps[3] == '0', 'picking an image and a size changes nothing'
