@@ -13,6 +13,8 @@ read fails the task with a sentence naming it.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.mistio.cloud.plugins.module_utils import resources
 from ansible_collections.mistio.cloud.plugins.module_utils.module import MistModule, connection_argument_spec
 
@@ -38,7 +40,11 @@ def argument_spec(filters):
     return spec
 
 
-MUTUALLY_EXCLUSIVE = [('backend_id', 'backend_name')]
+def run_module(info_class, filters):
+    """The main() of each of these modules: its options (connection, backend choice, its filters), then run."""
+    module = AnsibleModule(argument_spec=argument_spec(filters), mutually_exclusive=[('backend_id', 'backend_name')],
+                           supports_check_mode=True)
+    info_class(module).run()
 
 
 def _listed(backends):

@@ -121,12 +121,8 @@ errors:
             msg: "Mist failed the request GET /api/v1/clouds/2b5f.../locations (503 Cloud unavailable); it may have been processed."}]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.mistio.cloud.plugins.module_utils import resources
-from ansible_collections.mistio.cloud.plugins.module_utils.resource_info import (
-    MUTUALLY_EXCLUSIVE, MistResourceInfo, argument_spec,
-)
+from ansible_collections.mistio.cloud.plugins.module_utils.resource_info import MistResourceInfo, run_module
 
 FILTERS = dict(name=dict(type='str'))
 
@@ -140,9 +136,7 @@ class MistLocationInfo(MistResourceInfo):
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(FILTERS), mutually_exclusive=MUTUALLY_EXCLUSIVE,
-                           supports_check_mode=True)
-    MistLocationInfo(module).run()
+    run_module(MistLocationInfo, FILTERS)
 
 
 if __name__ == '__main__':

@@ -133,17 +133,21 @@ machines:
       returned: always
       sample: {role: web}
     image:
-      description: The image the machine runs, as the server names it (a Mist image id on a C(clouds) server, the provider's id on a C(backends) server), or null.
+      description:
+        - The image the machine runs, as the server names it (a Mist image id on a C(clouds) server,
+          the provider's id on a C(backends) server), or null.
       type: str
       returned: always
       sample: ami-0a1b2c3d
     size:
-      description: The machine's size (its name on a C(clouds) server, the provider's id on a C(backends) server), or null.
+      description:
+        - The machine's size (its name on a C(clouds) server, the provider's id on a C(backends) server), or null.
       type: str
       returned: always
       sample: t2.micro
     location:
-      description: The machine's location (a Mist location id on a C(clouds) server, the zone on a C(backends) server), or null.
+      description:
+        - The machine's location (a Mist location id on a C(clouds) server, the zone on a C(backends) server), or null.
       type: str
       returned: always
       sample: us-east-1a
@@ -171,12 +175,8 @@ errors:
             msg: "Mist failed the request GET /api/v1/clouds/2b5f.../machines (503 Cloud unavailable); it may have been processed."}]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.mistio.cloud.plugins.module_utils import resources
-from ansible_collections.mistio.cloud.plugins.module_utils.resource_info import (
-    MUTUALLY_EXCLUSIVE, MistResourceInfo, argument_spec,
-)
+from ansible_collections.mistio.cloud.plugins.module_utils.resource_info import MistResourceInfo, run_module
 
 FILTERS = dict(name=dict(type='str'), state=dict(type='list', elements='str', default=[]), tags=dict(type='dict'))
 
@@ -191,9 +191,7 @@ class MistMachineInfo(MistResourceInfo):
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(FILTERS), mutually_exclusive=MUTUALLY_EXCLUSIVE,
-                           supports_check_mode=True)
-    MistMachineInfo(module).run()
+    run_module(MistMachineInfo, FILTERS)
 
 
 if __name__ == '__main__':

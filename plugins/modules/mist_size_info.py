@@ -146,12 +146,8 @@ errors:
             msg: "Mist failed the request GET /backends/282anRybLn34tNGugwCNK7oCisfY/sizes (503 Backend unavailable); it may have been processed."}]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.mistio.cloud.plugins.module_utils import resources
-from ansible_collections.mistio.cloud.plugins.module_utils.resource_info import (
-    MUTUALLY_EXCLUSIVE, MistResourceInfo, argument_spec,
-)
+from ansible_collections.mistio.cloud.plugins.module_utils.resource_info import MistResourceInfo, run_module
 
 FILTERS = dict(name=dict(type='str'), min_ram=dict(type='int'), min_cpus=dict(type='int'))
 
@@ -166,9 +162,7 @@ class MistSizeInfo(MistResourceInfo):
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(FILTERS), mutually_exclusive=MUTUALLY_EXCLUSIVE,
-                           supports_check_mode=True)
-    MistSizeInfo(module).run()
+    run_module(MistSizeInfo, FILTERS)
 
 
 if __name__ == '__main__':

@@ -8,12 +8,13 @@ unknown backend, a failing endpoint); the tests here check what reached the simu
 GETs, one list of the backends and one request per backend and resource.
 """
 
-import ast
 import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from test_info_modules import _examples  # the EXAMPLES of a module, as shipped
 
 pytestmark = pytest.mark.slow
 
@@ -65,30 +66,22 @@ def test_each_module_in_each_era(ansible, sim, mistsim_token, mist_era):
 
 
 @pytest.mark.parametrize('mist_era', ['B1', 'C3'])
-@pytest.mark.parametrize('kind', sorted(MODULES))
-def test_one_request_per_backend_and_resource(ansible, sim, mistsim_token, tmp_path, mist_era, kind):
-    """Every enabled backend, one task: the backends list, then exactly one GET per backend."""
+def test_one_request_per_backend_and_resource(ansible, sim, mistsim_token, tmp_path, mist_era):
+    """Every enabled backend, one task per module: the backends list, then exactly one GET per backend."""
     dialect = dialect_of(mist_era)
     created = sim.seed(SEEDS[dialect])[dialect]
     sim.clear_requests()
+    options = {'url': sim.url, 'api_token': mistsim_token, 'api_version': dialect, 'max_workers': 3}
     play = [{'hosts': 'localhost', 'connection': 'local', 'gather_facts': False,
              'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'},
-             'tasks': [{'mistio.cloud.%s' % MODULES[kind]: {'url': sim.url, 'api_token': mistsim_token,
-                                                             'api_version': dialect, 'max_workers': 3}}]}]
+             'tasks': [{'mistio.cloud.%s' % MODULES[kind]: options} for kind in sorted(MODULES)]}]
     (tmp_path / 'one.yml').write_text(json.dumps(play), encoding='utf-8')
     ansible.assert_ok(ansible.playbook(str(tmp_path / 'one.yml'), args=['-i', 'localhost,']))
     prefix = '/backends' if dialect == 'backends' else '/api/v1/clouds'
     enabled = created[:3]  # the seed's fourth backend is disabled
-    expected = [('GET', prefix, 200)] + [('GET', '%s/%s/%s' % (prefix, bid, kind), 200) for bid in enabled]
-    assert Counter(api_requests(sim)) == Counter(expected)
-
-
-def _examples(module):
-    path = Path(__file__).resolve().parents[2] / 'plugins' / 'modules' / ('%s.py' % module)
-    for node in ast.parse(path.read_text(encoding='utf-8')).body:
-        if isinstance(node, ast.Assign) and [t.id for t in node.targets] == ['EXAMPLES']:
-            return node.value.value
-    raise AssertionError('no EXAMPLES in %s' % path)
+    expected = Counter({('GET', prefix, 200): len(MODULES)})
+    expected.update(('GET', '%s/%s/%s' % (prefix, bid, kind), 200) for bid in enabled for kind in MODULES)
+    assert Counter(api_requests(sim)) == expected
 
 
 @pytest.mark.parametrize('module', sorted(MODULES.values()))

@@ -13,12 +13,6 @@ from mistsim.web import HttpError, json_response, ok
 SCOPE = 'backends'
 POLL_INTERVAL = 10000
 
-SIZES = [{'id': 't2.micro', 'name': 'Micro', 'ram': 1024, 'disk': 8, 'bandwidth': None, 'price': 0.0116},
-         {'id': 't2.small', 'name': 'Small', 'ram': 2048, 'disk': 20, 'bandwidth': None, 'price': 0.023}]
-IMAGES = [{'id': 'ami-0a1b2c3d', 'name': 'Ubuntu 14.04 LTS', 'star': True, 'extra': {}},
-          {'id': 'ami-1b2c3d4e', 'name': 'CentOS 7', 'star': False, 'extra': {}}]
-LOCATIONS = [{'id': '0', 'name': 'zone-a', 'country': 'US'}, {'id': '1', 'name': 'zone-b', 'country': 'US'}]
-
 
 def required(field):
     return HttpError(400, 'Required parameter not provided: %s' % field)
@@ -53,7 +47,6 @@ class BackendsApi:
         ('/backends', {'GET': 'list', 'POST': 'add'}, True),
         ('/backends/' + _ID, {'PUT': 'rename', 'POST': 'toggle', 'DELETE': 'delete'}, True),
         ('/backends/%s/machines' % _ID, {'GET': 'machines'}, True),
-        ('/backends/%s/(?P<what>sizes|images|locations)' % _ID, {'GET': 'catalogue'}, True),
     )
 
     def __init__(self, store, era='B1', machines_per_backend=3):
@@ -103,11 +96,6 @@ class BackendsApi:
         self._find(bid, "'Backend not found: %s'" % bid)
         stored = self.store.get(SCOPE, 'machines', bid)
         return json_response(stored['machines'] if stored else [])
-
-    def catalogue(self, req):
-        bid = req.params['id']
-        self._find(bid, "'Backend not found: %s'" % bid)
-        return json_response({'sizes': SIZES, 'images': IMAGES, 'locations': LOCATIONS}[req.params['what']])
 
     # writing
     def add(self, req):
