@@ -17,7 +17,9 @@ without query), "count": optional (default: until cleared), "action": ...}:
       touching state;
   "drop_before": close the connection without processing nor answering;
   "drop_after": process (commit) then close the connection without answering;
-  "delay_after": process (commit), sleep "seconds", then answer.
+  "delay_after": process (commit), sleep "seconds", then answer;
+  "exit_after": process (commit), then the whole process exits (code 3) without answering, as a
+      server that crashes or restarts after a commit; start it again on the same --db and --port.
 The first matching rule with count left applies to a request.
 """
 
@@ -29,7 +31,7 @@ import threading
 from mistsim import seed as seeding
 from mistsim.web import HttpError, json_response, ok
 
-ACTIONS = ('status', 'drop_before', 'drop_after', 'delay_after')
+ACTIONS = ('status', 'drop_before', 'drop_after', 'delay_after', 'exit_after')
 PREFIX = '/_mistsim/'
 
 

@@ -32,8 +32,9 @@ class SimulatorError(RuntimeError):
 
 class Simulator:
     def __init__(self, db=None, seed=None, dialects=None, backends_auth=False, machines_per_backend=None,
-                 users=None, token=DEFAULT_TOKEN, extra_args=(), python=None, startup_timeout=20.0, era=None):
+                 users=None, token=DEFAULT_TOKEN, extra_args=(), python=None, startup_timeout=20.0, era=None, port=0):
         self.db = db or ':memory:'
+        self.port = port
         # {'backends': 'B1', 'clouds': 'C3'}: the era each dialect speaks (see eras.py)
         self.eras = eras.parse(era)
         self.seed_file = seed
@@ -50,7 +51,7 @@ class Simulator:
         self._stderr = None
 
     def command(self):
-        cmd = [self.python, '-m', 'mistsim', '--host', '127.0.0.1', '--port', '0', '--db', self.db,
+        cmd = [self.python, '-m', 'mistsim', '--host', '127.0.0.1', '--port', str(self.port), '--db', self.db,
                '--era', eras.spec(self.eras)]
         if self.seed_file:
             cmd += ['--seed', str(self.seed_file)]
@@ -112,6 +113,16 @@ class Simulator:
             self._stderr = None
         self.url = None
         return code
+
+    def restart(self):
+        """Stop (if still running) and start again on the same port and --db: the state survives."""
+        self.port = int(self.url.rsplit(':', 1)[1]) if self.url else self.port
+        self.stop()
+        return self.start()
+
+    def exited(self):
+        """True when the process has ended by itself (an exit_after fault)."""
+        return self.proc is not None and self.proc.poll() is not None
 
     def __enter__(self):
         return self.start()

@@ -6,6 +6,7 @@ nothing of sockets; `Handler` reads a request, applies latency and faults, asks 
 application for a response, writes it and records it in the request log.
 """
 
+import os
 import re
 import socket
 import sys
@@ -204,6 +205,8 @@ class Handler(BaseHTTPRequestHandler):
         if action == 'drop_after':
             self._drop(req, start, fault)
             return
+        if action == 'exit_after':
+            os._exit(3)  # the commit is on disk; the answer never leaves (a crash or restart)
         if action == 'delay_after':
             time.sleep(fault['seconds'])
         self._finish(req, start, response, fault)

@@ -123,6 +123,21 @@ def test_bad_arguments(args):
     assert result.returncode == 2 and result.stdout == b''
 
 
+def test_exit_after_commits_then_the_process_dies_and_restarts_on_the_same_port(tmp_path):
+    """Fault exit_after (a crash after a commit): no answer, exit code 3; restart() keeps url and state."""
+    with Simulator(db=str(tmp_path / 'state.db')) as sim:
+        url = sim.url
+        sim.fault(action='exit_after', method='POST', path='^/backends$')
+        with pytest.raises(Exception):
+            Client(sim.url).post('/backends', json=ec2())
+        sim.proc.wait(10)
+        assert sim.exited() and sim.proc.returncode == 3
+        sim.restart()
+        assert sim.url == url
+        assert len(Client(sim.url).get('/backends').json()) == 1
+        assert sim.faults() == []
+
+
 # The era switch (MIST_API.md section 0; tests/mistsim/README.md "Eras")
 @pytest.mark.parametrize('argument, expected', [
     (None, {'backends': 'B1', 'clouds': 'C3'}),
