@@ -42,7 +42,8 @@ options:
       - Only the backends of this provider.
       - A canonical id (C(ec2)), an alias (C(aws)), or a backends-era id that names a region
         (C(ec2_us_east), C(rackspace:lon)), which also matches the region.
-      - An unknown provider fails with the valid ones listed.
+      - An unknown provider fails with the valid ones listed, and so does a region its provider
+        lacks (C(rackspace:london) lists C(rackspace)'s regions).
     type: str
   search:
     description:

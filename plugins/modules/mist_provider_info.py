@@ -203,6 +203,7 @@ def select(described, wanted):
     except catalogue.ProviderError:
         names = [p['id'] for p in described] + sorted(set(a for p in described for a in p['aliases']))
         raise catalogue.ProviderError('Unknown provider %r. This Mist server supports: %s.' % (wanted, ', '.join(names)))
+    catalogue.check_filter_region(wanted, canonical, region)
     return [p for p in described
             if p['provider'] == canonical and (region is None or p['region'] is None or p['region'] == region)]
 

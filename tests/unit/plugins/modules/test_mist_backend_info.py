@@ -56,13 +56,8 @@ class FakeDialect(object):
         return self.backends
 
 
-class FakeClient(object):
-    def __init__(self, dialect):
-        self.dialect = dialect
-
-
 def run_module(monkeypatch, capsys, dialect, **params):
-    monkeypatch.setattr(mist_module.MistClient, 'from_options', classmethod(lambda cls, options: FakeClient(dialect)))
+    monkeypatch.setattr(mist_module, 'connect', lambda options: dialect)
     args = {'url': 'http://127.0.0.1:1', 'api_token': 'y' * 64}
     args.update(params)
     with patch_module_args(args):
@@ -108,6 +103,11 @@ def test_unknown_provider_lists_valid_ones():
         select(provider='nosuchcloud')
     assert "'nosuchcloud'" in str(exc.value)
     assert 'ec2' in str(exc.value) and 'rackspace:lon' in str(exc.value) and 'aws' in str(exc.value)
+
+
+def test_unknown_region_lists_the_provider_regions():
+    with pytest.raises(ProviderError, match="'rackspace:london'.*valid regions: dfw, ord, iad, lon, syd, hkg"):
+        select(provider='rackspace:london')
 
 
 @pytest.mark.parametrize('text, expected', [

@@ -48,14 +48,9 @@ class FakeDialect(object):
         return self.providers
 
 
-class FakeClient(object):
-    def __init__(self, dialect):
-        self.dialect = dialect
-
-
 def run_module(monkeypatch, capsys, dialect, **params):
     """Run main() with a fake client; return (exit code, result dict)."""
-    monkeypatch.setattr(mist_module.MistClient, 'from_options', classmethod(lambda cls, options: FakeClient(dialect)))
+    monkeypatch.setattr(mist_module, 'connect', lambda options: dialect)
     args = {'url': 'http://127.0.0.1:1', 'api_token': 'x' * 64}
     args.update(params)
     with patch_module_args(args):
@@ -140,6 +135,11 @@ def test_select_unknown_lists_what_the_server_supports():
     assert "'nosuch'" in message
     assert 'ec2, gce, bare_metal, rackspace, equinix_metal' in message
     assert 'aws' in message and 'packet' in message
+
+
+def test_select_unknown_region_lists_the_provider_regions():
+    with pytest.raises(ProviderError, match="'rackspace:london'.*valid regions: dfw, ord"):
+        mist_provider_info.select(described(BACKENDS_PROVIDERS, 'backends'), 'rackspace:london')
 
 
 def test_module_backends_returns_the_seed(monkeypatch, capsys):
