@@ -96,7 +96,7 @@ class MistResourceInfo(MistModule):
         if problem:
             self.fail(problem)
         kind = self.kind
-        results = resources.for_each_backend(self.client, chosen, lambda b: dialect.list_resources(kind, b['id']),
+        results = resources.for_each_backend(dialect.transport, chosen, lambda b: dialect.list_resources(kind, b['id']),
                                              params['max_workers'])
         items, errors = [], []
         for backend, listed_items, error in results:

@@ -86,9 +86,8 @@ class FakeDialect(object):
         return resources.normalise(kind, self.listings.get(backend_id, []), backend_id)
 
 
-class FakeClient(object):
-    def __init__(self, dialect):
-        self.dialect = dialect
+class FakeTransport(object):
+    def __init__(self):
         self.workers = None
 
     def allow_parallel(self, workers):
@@ -96,8 +95,8 @@ class FakeClient(object):
 
 
 def run(monkeypatch, capsys, kind, dialect, **params):
-    client = FakeClient(dialect)
-    monkeypatch.setattr(mist_module.MistClient, 'from_options', classmethod(lambda cls, options: client))
+    dialect.transport = client = FakeTransport()
+    monkeypatch.setattr(mist_module, 'connect', lambda options: dialect)
     args = {'url': 'http://127.0.0.1:1', 'api_token': 'y' * 64}
     args.update(params)
     with patch_module_args(args):
