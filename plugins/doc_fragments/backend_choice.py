@@ -35,7 +35,7 @@ options:
       - How many backends are read at the same time (one request per backend); V(1) reads them
         one after the other.
     type: int
-    default: 8
+    default: 32
 notes:
   - Every item of the result names its backend (C(backend_id), C(backend_name)).
   - When the server cannot list the resource of a backend (an error from Mist or the provider, a
