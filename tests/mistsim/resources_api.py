@@ -28,6 +28,8 @@ import json
 from mistsim import ids, machines
 from mistsim.web import JSON, HttpError, Response
 
+# Both servers label their plain-text errors text/html (pyramid's Response(str(exc), code)).
+
 KINDS = ('images', 'sizes', 'locations')
 _ID = '(?P<id>[^/]+)'
 
@@ -196,7 +198,7 @@ class BackendResourcesApi:
         bid = req.params['id']
         record = self.store.get('backends', 'backend', bid)
         if record is None:
-            raise HttpError(404, "'Backend not found: %s'" % bid)
+            raise HttpError(404, "'Backend not found: %s'" % bid, html=True)
         return _cached(req.params['what'], None, record['id'], record['provider'], record.get('region') or '')
 
 
@@ -277,8 +279,8 @@ class CloudResourcesApi:
         record = self.store.get('clouds', 'cloud', req.params['id'])
         # images: Cloud.objects.get(owner, id), deleted clouds included; sizes, locations: deleted=None.
         if record is None or (record['deleted'] and what != 'images'):
-            raise {'images': HttpError(404, 'Not Found: Cloud does not exist'),
-                   'sizes': HttpError(500, 'Internal Server Error'),
-                   'locations': HttpError(404, "'Cloud not found'")}[what]
+            raise {'images': HttpError(404, 'Not Found: Cloud does not exist', html=True),
+                   'sizes': HttpError(500, 'Internal Server Error', html=True),
+                   'locations': HttpError(404, "'Cloud not found'", html=True)}[what]
         region = (record.get('fields') or {}).get('region') or ''
         return _cached(what, self.era, record['id'], record['provider'], region)

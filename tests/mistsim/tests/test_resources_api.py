@@ -101,7 +101,7 @@ def test_backends_sizes_have_no_cpus(backends, mist_era):
 @pytest.mark.parametrize('mist_era', BACKENDS_ERAS)
 @pytest.mark.parametrize('kind', KINDS)
 def test_backends_unknown_backend(backends, mist_era, kind):
-    assert_text(backends.get('/backends/nope/%s' % kind), 404, "'Backend not found: nope'")
+    assert_text(backends.get('/backends/nope/%s' % kind), 404, "'Backend not found: nope'", html=True)
 
 
 @pytest.mark.parametrize('mist_era', BACKENDS_ERAS)
@@ -180,9 +180,9 @@ def test_clouds_ec2_locations_c3_adds_the_region_as_parent(clouds, clouds_add, m
 
 @pytest.mark.parametrize('mist_era', CLOUDS_ERAS)
 def test_clouds_unknown_cloud_each_endpoint_its_own_answer(clouds, mist_era):
-    assert_text(clouds.get('/clouds/%s/images' % ('0' * 32)), 404, 'Not Found: Cloud does not exist')
-    assert_text(clouds.get('/clouds/%s/sizes' % ('0' * 32)), 500, 'Internal Server Error')
-    assert_text(clouds.get('/clouds/%s/locations' % ('0' * 32)), 404, "'Cloud not found'")
+    assert_text(clouds.get('/clouds/%s/images' % ('0' * 32)), 404, 'Not Found: Cloud does not exist', html=True)
+    assert_text(clouds.get('/clouds/%s/sizes' % ('0' * 32)), 500, 'Internal Server Error', html=True)
+    assert_text(clouds.get('/clouds/%s/locations' % ('0' * 32)), 404, "'Cloud not found'", html=True)
 
 
 @pytest.mark.parametrize('mist_era', CLOUDS_ERAS)
@@ -190,8 +190,8 @@ def test_clouds_deleted_cloud_still_lists_its_images(clouds, clouds_add, mist_er
     cid = clouds_add(cloud_ec2())
     assert clouds.delete('/clouds/%s' % cid).status_code == 200
     assert len(listed(clouds, '/clouds/%s/images' % cid)) == 219
-    assert_text(clouds.get('/clouds/%s/sizes' % cid), 500, 'Internal Server Error')
-    assert_text(clouds.get('/clouds/%s/locations' % cid), 404, "'Cloud not found'")
+    assert_text(clouds.get('/clouds/%s/sizes' % cid), 500, 'Internal Server Error', html=True)
+    assert_text(clouds.get('/clouds/%s/locations' % cid), 404, "'Cloud not found'", html=True)
 
 
 @pytest.mark.parametrize('mist_era', CLOUDS_ERAS)

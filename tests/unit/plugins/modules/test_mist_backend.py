@@ -239,7 +239,12 @@ def test_rackspace_seed_id(sim, run, dialect):
     assert RACK_SECRET not in result['_raw']
 
 
-@pytest.mark.parametrize('dialect', DIALECTS)
+@pytest.mark.parametrize('dialect', [
+    'backends',
+    pytest.param('clouds', marks=pytest.mark.xfail(strict=True, reason=(
+        'issue 10: real mist.api refuses the TEST-NET host 192.0.2.10 (500 Mist Error), never lists the '
+        'host fields of a bare-metal cloud and refuses its PATCH (400 OtherServer clouds)'))),
+])
 def test_bare_metal(sim, run, dialect):
     sim.seed({'keys': ['ops-key']})
     params = {'name': 'metal', 'provider': 'bare_metal',
