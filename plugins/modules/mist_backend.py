@@ -369,7 +369,11 @@ class MistBackend(MistModule):
         dialect = self.dialect
         self.result['dialect'] = dialect.name
         backends = dialect.list_backends()
-        current = reconcile.select_backend(backends, p['id'], None if p['id'] else p['name'])
+        current, found_by = reconcile.find_current(backends, p, dialect)
+        if found_by == 'computed id' and current['name'] != p['name']:
+            self.module.warn('Backend %r was found by the id its provider and credentials give (%s), not by name: '
+                             'the server names such a backend itself (by its host) when it is added.'
+                             % (current['name'], current['id']))
         if p['state'] == 'absent':
             return self.absent(current)
 
@@ -386,7 +390,9 @@ class MistBackend(MistModule):
         if self.check_mode:
             after = reconcile.predict(current, actions, desired['secret_fields'])
         else:
+            self.executed = []
             after = self.apply(desired, current, actions)
+            actions = self.executed
         return self.report(current, after, actions, desired['secret_fields'])
 
     # --- writes -----------------------------------------------------------
@@ -412,14 +418,17 @@ class MistBackend(MistModule):
                 if kind == 'replace':
                     self.dialect.delete(action['id'])
             elif kind == 'rename':
+                if after.get('name') == action['name']:
+                    continue
                 self.dialect.rename(after['id'], action['name'])
             elif kind == 'update_credentials':
-                self.dialect.update_credentials(after['id'], action['fields'])
+                self.dialect.update_credentials(after['id'], action['fields'], action.get('provider'))
             elif kind in ('enable', 'disable'):
                 if after.get('enabled') == (kind == 'enable'):
                     continue
                 self.dialect.set_enabled(after['id'], kind == 'enable')
             after = reconcile.after_action(after, action, secrets, added=added)
+            self.executed.append(action)
             self.result['changed'] = True
         return after
 
@@ -433,7 +442,7 @@ class MistBackend(MistModule):
             except MistError as exc:
                 if not (exc.ambiguous or exc.status == 409):
                     raise
-                found = self.find_added(action['name'], desired['new_id'])
+                found = self.find_added(action['name'], desired['new_ids'])
                 if found is not None:
                     self.module.warn('Adding backend %r failed (%s), but it is on the server now; using it.'
                                      % (action['name'], exc))
@@ -442,10 +451,10 @@ class MistBackend(MistModule):
                     raise
         return None
 
-    def find_added(self, name, new_id):
+    def find_added(self, name, new_ids):
         backends = self.dialect.list_backends()
-        if new_id:
-            matches = [b for b in backends if b['id'] == new_id]
+        if new_ids:
+            matches = [b for b in backends if b['id'] in new_ids]
         else:
             matches = [b for b in backends if b['name'] == name]
         return matches[0] if len(matches) == 1 else None
