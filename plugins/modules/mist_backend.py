@@ -24,6 +24,16 @@ description:
   - The C(backends) dialect (mist.io 0.9) has no way to update a backend, and derives the backend id from its
     provider, region and key. A change of those fails with an explanation, unless O(allow_replace_with_new_id=true)
     allows the module to add a new backend with the new credentials and then delete the old one.
+  - "Eras: the module works with every Mist release it knows (MIST_API.md eras B1, B2, C1, C3) and learns which one
+    it talks to from the server's answers. A C(clouds) add sends C(name); a Mist CE release of 2017-2021 that asks for
+    C(title) instead gets the same add again with C(title) (it refused the first one before writing anything)."
+  - "Only the credential fields the server lists back are compared, per provider and era: a field that is never listed
+    (a secret, the host of a bare-metal or libvirt cloud, which lives on its machine, most C(backends) fields other than
+    C(apikey)) is never diffed and never causes an update."
+  - "Bare metal: a C(backends) server titles a new bare-metal backend by its host, so the module renames it to O(name)
+    in the same task, and finds such a backend by the id its host computes when no backend has the name. A C(clouds)
+    server cannot update a bare-metal (or libvirt) cloud: it is never sent a C(PATCH), and O(update_credentials=always)
+    for one fails with an explanation."
   - "Safe create: when an add fails in a way that leaves its outcome unknown (timeout, dropped connection, 5xx) or with
     a 409, the module lists the backends again and only adds once more if the backend is not there, so there is one
     backend in every case."
@@ -120,25 +130,27 @@ options:
         description: DigitalOcean API token. Secret.
         type: str
       host:
-        description: Docker, vSphere and libvirt host; the bare-metal server's address (required in the C(backends) dialect).
+        description:
+          - Docker, vSphere and libvirt host; the bare-metal server's address (required in the C(backends) dialect).
+          - For Docker on a C(backends) server, the daemon's URL (C(http://host)), part of the backend's id with its name.
         type: str
       port:
         description: Docker daemon port.
         type: int
       auth_user:
-        description: Docker basic-auth user.
+        description: Docker basic-auth user (a C(clouds) server's C(username); C(apikey) on a C(backends) server).
         type: str
       auth_password:
-        description: Docker basic-auth password. Secret.
+        description: Docker basic-auth password (C(password); C(apisecret) on a C(backends) server). Secret.
         type: str
       key_file:
-        description: Docker TLS client key (PEM text). Secret.
+        description: Docker TLS client key (PEM text; C(clouds) dialect only). Secret.
         type: str
       cert_file:
-        description: Docker TLS client certificate (PEM text).
+        description: Docker TLS client certificate (PEM text; C(clouds) dialect only).
         type: str
       ca_cert_file:
-        description: Docker TLS CA certificate (PEM text).
+        description: Docker TLS CA certificate (PEM text; C(clouds) dialect only).
         type: str
       ssh_user:
         description: Bare-metal SSH user (the server's default is C(root)).
