@@ -111,6 +111,18 @@ class _Dialect(object):
         """Whether a backend of this provider can have its credentials changed in place."""
         return False
 
+    def hosts_on_machines(self, canonical):
+        """Whether a backend of this provider keeps its host on its machines, not in its listed fields."""
+        return False
+
+    def machine_hosts(self, backend_id):
+        """The hosts of a backend's machines (their host names and addresses), one GET."""
+        hosts = []
+        for machine in self.list_machines(backend_id):
+            hosts.extend(value for value in [machine.get('hostname')] + machine.get('public_ips', []) + machine.get('private_ips', [])
+                         if value and value not in hosts)
+        return hosts
+
     def readable_fields(self, canonical):
         """The non-secret credential fields a list shows back: only these are ever compared."""
         return frozenset()
@@ -435,6 +447,9 @@ class CloudsDialect(_Dialect):
 
     def can_update(self, canonical):
         return canonical not in self.MACHINE_HELD
+
+    def hosts_on_machines(self, canonical):
+        return canonical in self.MACHINE_HELD
 
     def readable_fields(self, canonical):
         spec = catalogue.PROVIDERS.get(canonical)

@@ -307,6 +307,17 @@ def find_current(backends, params, caps):
     return (matches[0], 'computed id') if len(matches) == 1 else (None, 'name')
 
 
+def check_held_host(desired, current, hosts):
+    """A declared host that none of the backend's machines has: the server cannot change it (PlanError)."""
+    host = clean_credentials(desired.get('credentials')).get('host')
+    if host is None or not hosts or str(host).strip() in hosts:
+        return
+    raise PlanError(
+        'Backend %r (id %s) is a %s backend whose host is %s; the server cannot update the host of such a backend '
+        '(it refuses any update of it). Remove it with state: absent and add it again with host %s.'
+        % (current.get('name'), current.get('id'), current.get('provider'), ', '.join(hosts), host))
+
+
 def check_plan(actions, backends, current, desired, caps):
     """What the server would refuse that the plan can know before any write; raises PlanError."""
     for action in actions:

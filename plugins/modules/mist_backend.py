@@ -390,6 +390,9 @@ class MistBackend(MistModule):
             return self.absent(current)
 
         desired = reconcile.resolve_desired(p, dialect, current)
+        if current and (desired['credentials'] or {}).get('host') and dialect.hosts_on_machines(current['provider']):
+            # Its host is on its machine, never in the list: one more read, only when a host is declared.
+            reconcile.check_held_host(desired, current, dialect.machine_hosts(current['id']))
         try:
             actions = reconcile.plan_changes(
                 desired, current, dialect, secret_fields=desired['secret_fields'], state='present',

@@ -21,6 +21,13 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.mistio.cloud.plugins.modules import mist_backend
 
 ERAS = {'B1': 'backends', 'B2': 'backends', 'C1': 'clouds', 'C3': 'clouds'}
+
+
+def _simulator_speaks_eras():
+    """Whether the simulator models the eras fact by fact (issue 9: ERA_FACTS); before that, its clouds
+    took Docker's basic auth only under the aliases auth_user / auth_password, not as username / password."""
+    import mistsim.clouds_api
+    return hasattr(mistsim.clouds_api, 'ERA_FACTS')
 SECRET = 'era-scenario-secret-9f'
 # provider params, the credential field a scenario changes, and its new value
 PROVIDERS = {
@@ -76,6 +83,8 @@ def writes(sim):
 @pytest.mark.parametrize('mist_era', sorted(ERAS))
 def test_scenario(sim, run, mist_era, kind):
     dialect = ERAS[mist_era]
+    if kind == 'docker' and dialect == 'clouds' and not _simulator_speaks_eras():
+        pytest.skip('needs the simulator eras of issue 9 (Docker username/password on clouds)')
     sim.seed({'keys': ['ops-key']})
     params = dict(PROVIDERS[kind][0], name='era-%s' % kind)
     collection = '/backends' if dialect == 'backends' else '/api/v1/clouds'
@@ -87,7 +96,10 @@ def test_scenario(sim, run, mist_era, kind):
     assert len(listed(sim, dialect)) == 1
     backend_id = result['backend']['id']
     result = run(dialect, **params)
-    assert not result['changed'] and [r['path'] for r in sim.requests()] == [collection], result
+    reads = [collection]
+    if dialect == 'clouds' and kind == 'bare_metal':
+        reads.append('%s/%s/machines' % (collection, backend_id))  # its host is on its machine
+    assert not result['changed'] and [r['path'] for r in sim.requests()] == reads and writes(sim) == [], result
 
     renamed = dict(params, id=backend_id, name='era-%s-2' % kind)
     result = run(dialect, check=True, **renamed)
@@ -105,6 +117,9 @@ def test_scenario(sim, run, mist_era, kind):
         result = run(dialect, update_credentials='always', **renamed)
         if dialect == 'clouds' and kind == 'bare_metal':
             assert result['failed'] and 'cannot update' in result['msg'] and writes(sim) == []
+            moved = dict(renamed, credentials=dict(renamed['credentials'], host='10.20.0.10'))
+            result = run(dialect, **moved)
+            assert result['failed'] and 'cannot update the host' in result['msg'] and writes(sim) == []
     else:
         changed = dict(renamed, credentials=dict(renamed['credentials'], **{field: value}))
         result = run(dialect, check=True, **changed)
