@@ -20,6 +20,8 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.mistio.cloud.plugins.modules import mist_backend
 
+from test_mist_backend import listed
+
 ERAS = {'B1': 'backends', 'B2': 'backends', 'C1': 'clouds', 'C3': 'clouds'}
 
 
@@ -66,13 +68,6 @@ def run(sim, mistsim_token, capsys):
         assert SECRET not in out
         return json.loads(out)
     return runner
-
-
-def listed(sim, dialect):
-    state = sim.state()
-    if dialect == 'backends':
-        return state['backends']
-    return [c for c in state['clouds'] if not c.get('deleted')]
 
 
 def writes(sim):
