@@ -117,7 +117,7 @@ def test_clouds_wire_names_are_the_catalogue_names_or_their_declared_wire_name()
             creds = dict((f['name'], 'x') for f in credential_fields(canonical, 'clouds'))
             region = {'ec2': 'us-east-1', 'rackspace': 'lon'}.get(canonical)
             body = to_wire('clouds', 'n', canonical, region, creds)
-            wire = dict((f['name'], f['clouds']) for f in PROVIDERS[canonical]['fields'])
+            wire = dict((f['name'], f['clouds']) for f in spec['fields'])
             assert set(wire[name] for name in creds) <= set(body)
     docker = to_wire('clouds', 'n', 'docker', None, {'host': 'h', 'auth_user': 'u', 'auth_password': 'p'})
     assert docker == {'name': 'n', 'provider': 'docker', 'host': 'h', 'username': 'u', 'password': 'p'}

@@ -30,6 +30,8 @@ def _simulator_speaks_eras():
     took Docker's basic auth only under the aliases auth_user / auth_password, not as username / password."""
     import mistsim.clouds_api
     return hasattr(mistsim.clouds_api, 'ERA_FACTS')
+
+
 SECRET = 'era-scenario-secret-9f'
 # provider params, the credential field a scenario changes, and its new value
 PROVIDERS = {
