@@ -115,6 +115,10 @@ class _Dialect(object):
         """Whether a backend of this provider keeps its host on its machines, not in its listed fields."""
         return False
 
+    def id_fields(self, canonical):
+        """Credential fields never listed back that its computed id follows: a different id means they changed."""
+        return ()
+
     def machine_hosts(self, backend_id):
         """The hosts of a backend's machines (their host names and addresses), one GET."""
         hosts = []
@@ -296,6 +300,10 @@ class BackendsDialect(_Dialect):
     def listed_name(self, entry):
         # The server lists `title or provider` (methods.py:1522-1537).
         return entry.get('title') or entry.get('provider')
+
+    def id_fields(self, canonical):
+        # A bare-metal id is provider + host (model.py get_id); its listed apikey is "".
+        return ('host',) if canonical == 'bare_metal' else ()
 
     def added_name(self, desired):
         # A bare-metal backend is titled by its host whatever the body says (views.py:176-200).

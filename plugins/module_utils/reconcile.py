@@ -139,6 +139,9 @@ def plan_changes(desired, current, caps, secret_fields=(), state='present',
         return actions
 
     changed = identity_changes(desired, current, caps, secret_fields)
+    if desired.get('new_ids') and current.get('id') not in desired['new_ids']:
+        # A field never listed back but hashed into the id (a bare-metal host): the id tells it changed.
+        changed += [f for f in caps.id_fields(current.get('provider')) if f in creds and f not in changed]
     secrets = _secrets_given(desired, secret_fields) if update_credentials == UPDATE_ALWAYS else []
     name = desired.get('name')
     if name is None:
