@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import FLUSH_CACHE_PLAYBOOK, VERBOSE_ENV
+
 REPO = Path(__file__).resolve().parents[2]
 PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
 BIN = Path(sys.executable).parent
@@ -46,6 +48,7 @@ def ansible_env(collections_path, tmp_path_factory):
         "ANSIBLE_NOCOLOR": "1",
         "PATH": "%s%s%s" % (BIN, os.pathsep, env.get("PATH", "")),
     })
+    env.update(VERBOSE_ENV)
     for name in ("MIST_URL", "MIST_API_TOKEN", "MIST_EMAIL", "MIST_PASSWORD"):
         env.pop(name, None)
     return env
@@ -86,6 +89,17 @@ class AnsibleRun:
         full_env = {"ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"}
         full_env.update(env or {})
         return self._run([str(BIN / "ansible-inventory"), "-i", str(source)] + list(args), env=full_env, cwd=cwd)
+
+    def flush_inventory_cache(self, source, env=None):
+        """Build the inventory with its cache flushed (`ansible-inventory --flush-cache` is 2.19+ only)."""
+        play = Path(str(source) + ".flush.yml")
+        play.write_text(FLUSH_CACHE_PLAYBOOK)
+        full_env = {"ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"}
+        full_env.update(env or {})
+        try:
+            return self._run([str(BIN / "ansible-playbook"), "-i", str(source), "--flush-cache", str(play)], env=full_env)
+        finally:
+            play.unlink()
 
 
 @pytest.fixture(scope="session")

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 import pytest
+
+from helpers import says, says_re
 
 HERE = Path(__file__).resolve().parent
 CONFIGS = HERE / 'inventory_configs'
@@ -97,8 +98,8 @@ def test_defaults_warn_about_collisions_and_read_each_backend_once(ansible, env,
     path = write_config(tmp_path, 'plugin: mistio.cloud.mist\n', dialect=dialect)
     proc = ansible.assert_ok(ansible.inventory(path, env=env))
     # 'prod web' and 'prod-web' share prod_web; 'mist' is the parent group's name.
-    assert re.search(r"3 backend\(s\) would share a group name", proc.stderr), proc.stderr
-    assert re.search(r"1 host name\(s\) are shared by several machines.*db-shared", proc.stderr), proc.stderr
+    assert says(proc.stderr, "3 backend(s) would share a group name"), proc.stderr
+    assert says_re(proc.stderr, r"1 host name\(s\) are shared by several machines.*db-shared"), proc.stderr
     gets = [(r['method'], r['path']) for r in seeded.requests()]
     machine_gets = [p for m, p in gets if p.endswith('/machines')]
     assert len(machine_gets) == len(set(machine_gets)) == 4  # enabled backends only, once each
@@ -112,8 +113,8 @@ def test_missing_address_is_logged_with_verbose(ansible, env, tmp_path, dialect)
     quiet = ansible.assert_ok(ansible.inventory(path, env=env))
     assert 'ansible_host not set' not in quiet.output
     loud = ansible.assert_ok(ansible.inventory(path, args=('--list', '-y', '-vvv'), env=env))
-    assert re.search(r'1 host\(s\) have no private_ip, ansible_host not set: cache-1', loud.output), loud.output
-    assert 'cache-1 has no private_ip; ansible_host not set' in loud.output
+    assert says(loud.output, '1 host(s) have no private_ip, ansible_host not set: cache-1'), loud.output
+    assert says(loud.output, 'cache-1 has no private_ip; ansible_host not set'), loud.output
 
 
 @pytest.mark.parametrize('dialect', DIALECTS)
@@ -152,7 +153,7 @@ def test_cache_hit_sends_no_request_and_keeps_the_entry(ansible, env, seeded, tm
     assert 'ansible_host' not in third.stdout
 
     # ... and --flush-cache reads Mist again.
-    ansible.assert_ok(ansible.inventory(path, args=('--list', '-y', '--flush-cache'), env=env))
+    ansible.assert_ok(ansible.flush_inventory_cache(path, env=env))
     assert seeded.requests()
 
 
@@ -162,8 +163,8 @@ def test_failing_backend_warns_and_keeps_the_rest(ansible, env, seeded, tmp_path
     seeded.fault(method='GET', path=machines_path(dialect, staging), status=503, body='Backend unavailable')
     path = write_config(tmp_path, 'plugin: mistio.cloud.mist\nretries: 1\n', dialect=dialect)
     proc = ansible.assert_ok(ansible.inventory(path, args=('--graph',), env=env))
-    assert re.search(r"\[WARNING\]: mistio.cloud.mist: skipped the machines of backend 'staging' \(id %s\): .*503" % staging,
-                     proc.stderr), proc.stderr
+    assert says_re(proc.stderr, r"\[WARNING\]: mistio.cloud.mist: skipped the machines of backend 'staging' \(id %s\): .*503"
+                   % staging), proc.stderr
     assert '@staging:' in proc.stdout          # the group stays, empty
     assert '|--app-1' not in proc.stdout
     assert '|--web-1' in proc.stdout           # the other backends are there
@@ -174,7 +175,7 @@ def test_failing_backend_warns_and_keeps_the_rest(ansible, env, seeded, tmp_path
     path = write_config(tmp_path, 'plugin: mistio.cloud.mist\nretries: 0\nfail_on_errors: true\n', dialect=dialect)
     proc = ansible.inventory(path, args=('--graph',), env=env)
     assert proc.returncode != 0
-    assert re.search(r"cannot read the machines of 1 backend\(s\): backend 'staging' \(id %s\)" % staging, proc.output), proc.output
+    assert says_re(proc.output, r"cannot read the machines of 1 backend\(s\): backend 'staging' \(id %s\)" % staging), proc.output
     assert 'Traceback' not in proc.output
 
 
