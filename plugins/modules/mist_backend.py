@@ -232,7 +232,7 @@ EXAMPLES = r'''
 
     - name: Rename a backend, found by its id
       mistio.cloud.mist_backend:
-        id: 282anRybLn34tNGugwCNK7oCisfY
+        id: 9f2c4e6a8b0d4f1e3a5c7e9b1d3f5a7c
         name: aws-production
 
     - name: Disable a backend, leaving everything else alone
