@@ -10,6 +10,8 @@ Import them as ``from helpers import ...`` (tests/conftest.py puts tests/ on sys
 - ``flat(text)``, ``says(text, fragment)``, ``says_re(text, pattern)``: match a
   message in Ansible's output whatever its line wrapping (before 2.19 warnings
   are wrapped at 80 columns, and may be cut after a hyphen).
+- ``leaked(text, *secrets)``: the secrets that appear in the output, also when a
+  line wrap cut one in two; ``[]`` is the answer a test wants.
 - ``FLUSH_CACHE_PLAYBOOK`` and ``AnsibleRun.flush_inventory_cache`` (in
   tests/integration/conftest.py): `ansible-inventory --flush-cache` is 2.19+;
   `ansible-playbook --flush-cache` does the same on every version.
@@ -63,6 +65,12 @@ def flat(text):
 def says(text, fragment):
     """Whether the output holds this message fragment, whitespace and line breaks aside."""
     return flat(fragment) in flat(text)
+
+
+def leaked(text, *secrets):
+    """The secrets found in the output, as given or split by line wrapping (whitespace ignored)."""
+    squashed = flat(text)
+    return [secret for secret in secrets if secret in text or flat(secret) in squashed]
 
 
 def says_re(text, pattern):
