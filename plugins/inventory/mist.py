@@ -36,13 +36,21 @@ description:
   - The machines of all backends are fetched in parallel (O(max_workers)), one request per backend.
   - A backend whose machines cannot be read (an error from Mist or the provider, a timeout) is reported
     in a warning that names it; its groups stay in the inventory but have no hosts, and the rest of the
-    inventory is built. With O(fail_on_errors=true) the whole run fails instead. Failing to list the
-    backends (a bad token, a server that cannot be reached) always fails the run.
+    inventory is built. With O(fail_on_errors=true) the source fails instead. Failing to list the
+    backends (a bad token, a server that cannot be reached) always fails the source.
+  - "What a failed source does to the run is Ansible's choice, not the plugin's: with Ansible's default
+    settings it is only a warning (the plugin's message comes first, followed by Ansible's own lines such as
+    C(Unable to parse ... as an inventory source)) and the run goes on without this source's hosts, often with
+    an empty inventory. To make it fatal, set C(unparsed_is_failed = true) in the C([inventory]) section of
+    C(ansible.cfg), or C(ANSIBLE_INVENTORY_UNPARSED_FAILED=true) in the environment; the collection's examples
+    ship that setting."
   - With O(cache=true), the data read from Mist (backends, machines, the dialect) is cached per
     inventory file; groups and variables are rebuilt from it, so changing O(compose), O(hostnames)
     or O(machine_states) needs no refresh. A cache hit sends no request at all. A run in which a backend
     failed is not cached. Changing O(url), O(api_version), the backend filters or O(include_disabled)
-    makes the cached entry invalid.
+    makes the cached entry invalid. Each caller has an entry of its own, whose key includes a hash of the url
+    and the credentials (never the credentials themselves), so a run with another token or login reads
+    Mist itself and is never served someone else's data.
   - The configuration file must end in C(mist.yml) or C(mist.yaml) (for example C(prod.mist.yml));
     other files are not read by this plugin.
 requirements:
@@ -178,7 +186,9 @@ options:
     type: int
     default: 8
   fail_on_errors:
-    description: Fail the whole run when the machines of one backend cannot be read, instead of a warning.
+    description:
+      - Fail the source when the machines of one backend cannot be read, instead of a warning.
+      - A failed source stops the run only when Ansible is told to (C(unparsed_is_failed), see the notes above).
     type: bool
     default: false
 notes:
@@ -230,6 +240,8 @@ cache_timeout: 3600
 '''
 
 import fnmatch
+import hashlib
+import json
 import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -698,12 +710,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
         self._read_config_data(path)
 
-        cache_key = self.get_cache_key(path)
         use_cache = self.get_option('cache')
         read_cache = use_cache and cache
         write_cache = use_cache and not cache
         url = self._templated('url')
         fingerprint = self._fingerprint(url)
+        conn = self._connection_options(url)
+        cache_key = '%s_%s' % (self.get_cache_key(path), caller_key(conn))
 
         data = None
         if read_cache:
@@ -717,7 +730,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             else:
                 write_cache = True
         if data is None:
-            conn = self._connection_options(url)
             data = self._fetch(conn)
             if data['errors']:
                 if write_cache:
@@ -727,6 +739,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self._populate(data)
         if write_cache:
             self._cache[cache_key] = data
+
+
+def caller_key(conn):
+    """Who asks, as a hash of url and credentials (never the credentials): another token gets its own entry."""
+    who = [conn.get(key) or '' for key in ('url', 'api_token', 'email', 'password')]
+    return hashlib.sha256(json.dumps(who).encode('utf-8')).hexdigest()[:32]
 
 
 def _clean_name(value):

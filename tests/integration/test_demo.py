@@ -23,6 +23,7 @@ def test_demo_runs_end_to_end():
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-5000:]
     url = re.search(r'simulator running at (http://127\.0\.0\.1:\d+)', out).group(1)
+    assert '(eras: backends B1 = mist.io of 2014, clouds C3 = mist.api v5)' in out, 'the demo says which era it shows'
     recaps = re.findall(r'localhost\s+: ok=\d+\s+changed=(\d+)', out)
     assert len(recaps) == 3
     assert int(recaps[0]) > 0 and recaps[1] == '0', 'the second run of backends.yml must change nothing'

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -41,6 +43,16 @@ def seeded(sim):
 @pytest.fixture
 def env(seeded, mistsim_token):
     return {'MIST_URL': seeded.url, 'MIST_API_TOKEN': mistsim_token}
+
+
+@pytest.fixture
+def closed_url():
+    """A loopback URL nothing listens on."""
+    sock = socket.socket()
+    sock.bind(('127.0.0.1', 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return 'http://127.0.0.1:%d' % port
 
 
 def write_config(tmp_path, text, name='test', dialect=None):
@@ -155,6 +167,49 @@ def test_cache_hit_sends_no_request_and_keeps_the_entry(ansible, env, seeded, tm
     # ... and --flush-cache reads Mist again.
     ansible.assert_ok(ansible.flush_inventory_cache(path, env=env))
     assert seeded.requests()
+
+
+def test_cache_is_per_caller_and_never_holds_credentials(ansible, env, seeded, tmp_path):
+    """The cache entry is keyed by a hash of url and credentials: another (even invalid) token
+    is never served the cached data, and the key itself holds no credential."""
+    cache_dir = tmp_path / 'cache'
+    path = write_config(tmp_path, '\n'.join([
+        'plugin: mistio.cloud.mist', 'cache: true', 'cache_plugin: ansible.builtin.jsonfile',
+        'cache_connection: %s' % cache_dir, 'cache_timeout: 3600']) + '\n', dialect='clouds')
+    ansible.assert_ok(ansible.inventory(path, env=env))
+    seeded.clear_requests()
+    intruder = dict(env, MIST_API_TOKEN='f' * 64)
+    refused = ansible.inventory(path, env=intruder)
+    assert refused.returncode != 0, refused.output
+    assert '401' in refused.output and 'web-1' not in refused.stdout
+    assert seeded.requests(), 'a different token must ask Mist, not read the cache'
+    names = [entry.name for entry in cache_dir.iterdir()]
+    assert len(names) == 1
+    assert not [n for n in names if env['MIST_API_TOKEN'] in n or 'f' * 16 in n]
+    # The owner of the entry still gets it without a request.
+    seeded.clear_requests()
+    ansible.assert_ok(ansible.inventory(path, env=env))
+    assert seeded.requests() == []
+
+
+@pytest.mark.parametrize('settings', ['stock', 'examples'])
+def test_failed_source_is_fatal_only_when_ansible_is_told(ansible, closed_url, tmp_path, settings):
+    """Contract of the plugin's notes: with stock settings a failed source is a warning and an empty
+    inventory; the examples' ansible.cfg (unparsed_is_failed) makes it fatal. Either way the
+    plugin's own sentence is the first thing printed."""
+    path = write_config(tmp_path, 'plugin: mistio.cloud.mist\nurl: %s\nretries: 0\n' % closed_url)
+    stock = tmp_path / 'stock.cfg'
+    stock.write_text('[defaults]\n')
+    env = {'ANSIBLE_CONFIG': str(REPO / 'examples' / 'ansible.cfg' if settings == 'examples' else stock)}
+    argv = [str(Path(ansible.env['PATH'].split(os.pathsep)[0]) / 'ansible-inventory'), '-i', str(path), '--graph']
+    full_env = dict(ansible.env, **env)
+    full_env.pop('ANSIBLE_INVENTORY_UNPARSED_FAILED', None)
+    proc = ansible._run(argv, env=full_env)
+    assert (proc.returncode != 0) == (settings == 'examples'), proc.output
+    # The first message, whatever its wrapping (before 2.19 the first line only names the source).
+    first = re.split(r'\n(?=\[WARNING\]|\[ERROR\]|ERROR!)', proc.stderr.strip())[0]
+    assert says(first, 'mistio.cloud.mist: cannot list the backends of %s' % closed_url), proc.stderr
+    assert says(first, 'connection refused'), proc.stderr
 
 
 @pytest.mark.parametrize('dialect', DIALECTS)

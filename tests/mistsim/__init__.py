@@ -6,6 +6,8 @@ Run it: ``PYTHONPATH=tests python -m mistsim --port 0`` (prints its URL first).
 * Dialect ``backends`` (mist.io 0.9.x) at the root paths and dialect ``clouds``
   (mist.api v1) under ``/api/v1``, from one process but over two separate stores.
   ``--dialects`` picks which are served; paths of the other answer 404 ``Not Found``.
+* Each dialect speaks one era of the real servers (``--era backends=B1,clouds=C3``,
+  the defaults; B2 and C1 selectable; see eras.py and README.md).
 * Stdlib only (``http.server.ThreadingHTTPServer`` + ``sqlite3``): no dependency,
   so it runs in any venv or execution environment the collection is tested in.
 * State is SQLite (``--db``, default in memory): a restart with the same file
@@ -23,7 +25,7 @@ Run it: ``PYTHONPATH=tests python -m mistsim --port 0`` (prints its URL first).
 * Test-only admin interface under ``/_mistsim/`` (see admin.py), seed format in
   seed.py, subprocess harness in harness.py.
 
-Modules: ids (base58 ids, tokens), providers (both provider tables), store
+Modules: eras (era names), ids (base58 ids, tokens), providers (both provider tables), store
 (SQLite), web (request/response values), machines (machine shapes), backends_api,
 clouds_api, seed, admin, server (routing + HTTP handler), __main__ (CLI), harness.
 """

@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 
+from mistsim import eras as era_names
 from mistsim import seed as seeding
 from mistsim.server import DEFAULT_EMAIL, DEFAULT_PASSWORD, DIALECTS, MistSim, Server
 
@@ -29,6 +30,13 @@ def _dialects(value):
     return chosen
 
 
+def _eras(value):
+    try:
+        return era_names.parse(value)
+    except era_names.EraError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog='mistsim', description='Local Mist API simulator (both dialects).')
     parser.add_argument('--host', default='127.0.0.1')
@@ -36,6 +44,9 @@ def parse_args(argv=None):
     parser.add_argument('--db', default=':memory:', help='SQLite file; a restart with the same file keeps state')
     parser.add_argument('--seed', help='JSON seed file, applied when the database is fresh')
     parser.add_argument('--dialects', type=_dialects, default=list(DIALECTS), help='backends,clouds (default both)')
+    parser.add_argument('--era', type=_eras, default=era_names.parse(), metavar='backends=B1,clouds=C3',
+                        help='the era each dialect speaks (MIST_API.md section 0): backends B1|B2 '
+                             '(default B1), clouds C1|C3 (default C3); "B2", "B2,C1" also work')
     parser.add_argument('--backends-auth', action='store_true',
                         help='backends dialect requires Authorization: mist_1 EMAIL:TOKEN (hosted mist.io)')
     parser.add_argument('--machines-per-backend', type=int, default=3, help='generated machines per backend/cloud')
@@ -49,7 +60,7 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     app = MistSim(db=args.db, dialects=args.dialects, backends_auth=args.backends_auth,
-                  machines_per_backend=args.machines_per_backend, users=args.user, tokens=args.token)
+                  machines_per_backend=args.machines_per_backend, users=args.user, tokens=args.token, eras=args.era)
     if args.seed and not app.store.get_meta('seeded'):
         try:
             with open(args.seed, encoding='utf-8') as handle:

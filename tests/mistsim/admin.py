@@ -4,6 +4,7 @@
 POST   /_mistsim/reset      empty both stores (users, tokens and keys stay)
 POST   /_mistsim/seed       apply a seed document on top (see seed.py) -> {"backends": [ids], "clouds": [ids]}
 GET    /_mistsim/state      everything, secrets and soft-deleted clouds included
+GET    /_mistsim/era        the era each dialect speaks: {"backends": "B1", "clouds": "C3"}
 POST   /_mistsim/latency    {"seconds": 0.1, "method": "GET", "path": "^/backends$"}; {} or seconds 0 clears
 GET    /_mistsim/latency    the current rule (or null); DELETE clears
 POST   /_mistsim/faults     add a fault rule (below) -> the rule; GET lists them; DELETE clears all
@@ -16,7 +17,9 @@ without query), "count": optional (default: until cleared), "action": ...}:
       touching state;
   "drop_before": close the connection without processing nor answering;
   "drop_after": process (commit) then close the connection without answering;
-  "delay_after": process (commit), sleep "seconds", then answer.
+  "delay_after": process (commit), sleep "seconds", then answer;
+  "exit_after": process (commit), then the whole process exits (code 3) without answering, as a
+      server that crashes or restarts after a commit; start it again on the same --db and --port.
 The first matching rule with count left applies to a request.
 """
 
@@ -28,7 +31,7 @@ import threading
 from mistsim import seed as seeding
 from mistsim.web import HttpError, json_response, ok
 
-ACTIONS = ('status', 'drop_before', 'drop_after', 'delay_after')
+ACTIONS = ('status', 'drop_before', 'drop_after', 'delay_after', 'exit_after')
 PREFIX = '/_mistsim/'
 
 
@@ -165,6 +168,7 @@ def handle(app, req):
         ('POST', 'reset'): lambda: _ok_after(app.store.reset),
         ('POST', 'seed'): lambda: json_response(_seed(app, req)),
         ('GET', 'state'): lambda: json_response(app.store.dump()),
+        ('GET', 'era'): lambda: json_response(app.eras),
         ('POST', 'latency'): lambda: json_response(control.set_latency(_body(req))),
         ('GET', 'latency'): lambda: json_response(control.latency()),
         ('DELETE', 'latency'): lambda: _ok_after(control.set_latency, {}),

@@ -45,8 +45,20 @@ def _port(params):
 
 
 class BackendsApi:
-    def __init__(self, store, machines_per_backend=3):
+    DIALECT = 'backends'
+    _ID = '(?P<id>[^/]+)'
+    ROUTES = (
+        ('/auth', {'POST': 'login'}, False),
+        ('/providers', {'GET': 'providers'}, True),
+        ('/backends', {'GET': 'list', 'POST': 'add'}, True),
+        ('/backends/' + _ID, {'PUT': 'rename', 'POST': 'toggle', 'DELETE': 'delete'}, True),
+        ('/backends/%s/machines' % _ID, {'GET': 'machines'}, True),
+        ('/backends/%s/(?P<what>sizes|images|locations)' % _ID, {'GET': 'catalogue'}, True),
+    )
+
+    def __init__(self, store, era='B1', machines_per_backend=3):
         self.store = store
+        self.era = era
         self.machines_per_backend = machines_per_backend
 
     # auth (hosted mist.io only: enabled by --backends-auth)

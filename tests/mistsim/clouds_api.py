@@ -85,8 +85,20 @@ def _check_name(name):
 
 
 class CloudsApi:
-    def __init__(self, store, machines_per_backend=3):
+    DIALECT = 'clouds'
+    _ID = '(?P<id>[^/]+)'
+    ROUTES = (
+        ('/api/v1/tokens', {'POST': 'mint_token'}, False),
+        ('/api/v1/ping', {'GET': 'ping', 'POST': 'ping'}, True),
+        ('/api/v1/providers', {'GET': 'providers'}, True),
+        ('/api/v1/clouds', {'GET': 'list', 'POST': 'add'}, True),
+        ('/api/v1/clouds/' + _ID, {'PUT': 'rename', 'PATCH': 'update', 'POST': 'toggle', 'DELETE': 'delete'}, True),
+        ('/api/v1/clouds/%s/machines' % _ID, {'GET': 'machines'}, True),
+    )
+
+    def __init__(self, store, era='C3', machines_per_backend=3):
         self.store = store
+        self.era = era
         self.machines_per_backend = machines_per_backend
 
     # auth

@@ -1,7 +1,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Start and stop the simulator as a real subprocess from tests (stdlib urllib only).
 
-    with Simulator(db=str(tmp_path / 'sim.db')) as sim:
+    with Simulator(db=str(tmp_path / 'sim.db'), era='B2') as sim:   # era: see eras.py
         sim.seed({'backends': [...]})
         ... talk to sim.url with the client under test ...
         assert not sim.writes()
@@ -17,6 +17,8 @@ import threading
 import urllib.error
 import urllib.request
 
+from mistsim import eras
+
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_EMAIL = 'demo@mist.local'
 DEFAULT_PASSWORD = 'demo-password'
@@ -30,8 +32,11 @@ class SimulatorError(RuntimeError):
 
 class Simulator:
     def __init__(self, db=None, seed=None, dialects=None, backends_auth=False, machines_per_backend=None,
-                 users=None, token=DEFAULT_TOKEN, extra_args=(), python=None, startup_timeout=20.0):
+                 users=None, token=DEFAULT_TOKEN, extra_args=(), python=None, startup_timeout=20.0, era=None, port=0):
         self.db = db or ':memory:'
+        self.port = port
+        # {'backends': 'B1', 'clouds': 'C3'}: the era each dialect speaks (see eras.py)
+        self.eras = eras.parse(era)
         self.seed_file = seed
         self.dialects = dialects
         self.backends_auth = backends_auth
@@ -46,7 +51,8 @@ class Simulator:
         self._stderr = None
 
     def command(self):
-        cmd = [self.python, '-m', 'mistsim', '--host', '127.0.0.1', '--port', '0', '--db', self.db]
+        cmd = [self.python, '-m', 'mistsim', '--host', '127.0.0.1', '--port', str(self.port), '--db', self.db,
+               '--era', eras.spec(self.eras)]
         if self.seed_file:
             cmd += ['--seed', str(self.seed_file)]
         if self.dialects:
@@ -108,6 +114,16 @@ class Simulator:
         self.url = None
         return code
 
+    def restart(self):
+        """Stop (if still running) and start again on the same port and --db: the state survives."""
+        self.port = int(self.url.rsplit(':', 1)[1]) if self.url else self.port
+        self.stop()
+        return self.start()
+
+    def exited(self):
+        """True when the process has ended by itself (an exit_after fault)."""
+        return self.proc is not None and self.proc.poll() is not None
+
     def __enter__(self):
         return self.start()
 
@@ -144,6 +160,10 @@ class Simulator:
 
     def state(self):
         return self._admin('GET', 'state')
+
+    def era(self):
+        """The eras the running process speaks, as it reports them."""
+        return self._admin('GET', 'era')
 
     def fault(self, **rule):
         return self._admin('POST', 'faults', rule)

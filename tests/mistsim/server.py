@@ -6,6 +6,7 @@ nothing of sockets; `Handler` reads a request, applies latency and faults, asks 
 application for a response, writes it and records it in the request log.
 """
 
+import os
 import re
 import socket
 import sys
@@ -14,6 +15,7 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from mistsim import admin
+from mistsim import eras as era_names
 from mistsim.backends_api import BackendsApi
 from mistsim.clouds_api import CloudsApi
 from mistsim.store import Store
@@ -29,41 +31,34 @@ WRITE_METHODS = ('POST', 'PUT', 'PATCH', 'DELETE')
 LOGIN_PATHS = ('/auth', '/api/v1/tokens')
 NOT_WRITES = LOGIN_PATHS + ('/api/v1/ping',)
 
-_ID = '(?P<id>[^/]+)'
-# (dialect, path regex, {method: (api, handler name)}, needs auth)
-ROUTES = [(dialect, re.compile(path), methods, auth) for dialect, path, methods, auth in (
-    ('backends', '/auth', {'POST': 'login'}, False),
-    ('backends', '/providers', {'GET': 'providers'}, True),
-    ('backends', '/backends', {'GET': 'list', 'POST': 'add'}, True),
-    ('backends', '/backends/' + _ID, {'PUT': 'rename', 'POST': 'toggle', 'DELETE': 'delete'}, True),
-    ('backends', '/backends/%s/machines' % _ID, {'GET': 'machines'}, True),
-    ('backends', '/backends/%s/(?P<what>sizes|images|locations)' % _ID, {'GET': 'catalogue'}, True),
-    ('clouds', '/api/v1/tokens', {'POST': 'mint_token'}, False),
-    ('clouds', '/api/v1/ping', {'GET': 'ping', 'POST': 'ping'}, True),
-    ('clouds', '/api/v1/providers', {'GET': 'providers'}, True),
-    ('clouds', '/api/v1/clouds', {'GET': 'list', 'POST': 'add'}, True),
-    ('clouds', '/api/v1/clouds/' + _ID, {'PUT': 'rename', 'PATCH': 'update', 'POST': 'toggle', 'DELETE': 'delete'}, True),
-    ('clouds', '/api/v1/clouds/%s/machines' % _ID, {'GET': 'machines'}, True),
-)]
+# Every API class serves one dialect and declares its routes as
+# (path regex, {method: handler name}, needs auth); a path parameter `id` and any
+# other named group land in `req.params`. To add endpoints, write a class with
+# DIALECT, ROUTES and __init__(store, era, machines_per_backend) in its own file
+# and append it to APIS: the first class of a dialect also authenticates it.
+APIS = [BackendsApi, CloudsApi]
 
 
-def dialect_of(path):
-    for dialect, regex, _methods, _auth in ROUTES:
-        if regex.fullmatch(path):
-            return dialect
-    return None
+def _compiled(apis):
+    return [(api, re.compile(path), methods, auth) for api in apis for path, methods, auth in api.ROUTES]
 
 
 class MistSim:
     """The application: both dialects over one SQLite file, plus the admin control."""
 
     def __init__(self, db=':memory:', dialects=DIALECTS, backends_auth=False, machines_per_backend=3,
-                 users=None, tokens=()):
+                 users=None, tokens=(), eras=None):
         self.store = Store(db)
         self.dialects = frozenset(dialects)
+        self.eras = era_names.parse(eras)
         self.backends_auth = backends_auth
-        self.backends = BackendsApi(self.store, machines_per_backend)
-        self.clouds = CloudsApi(self.store, machines_per_backend)
+        self.apis = dict((cls, cls(self.store, self.eras[cls.DIALECT], machines_per_backend)) for cls in APIS)
+        self.routes = _compiled(APIS)
+        self.auth = {}
+        for cls in APIS:
+            self.auth.setdefault(cls.DIALECT, self.apis[cls])
+        self.backends = self.auth['backends']
+        self.clouds = self.auth['clouds']
         self.control = admin.Control()
         users = list(users or [(DEFAULT_EMAIL, DEFAULT_PASSWORD)])
         self.default_email = users[0][0]
@@ -78,6 +73,12 @@ class MistSim:
     def close(self):
         self.store.close()
 
+    def dialect_of(self, path):
+        for cls, regex, _methods, _auth in self.routes:
+            if regex.fullmatch(path):
+                return cls.DIALECT
+        return None
+
     def handle(self, req):
         """The response to a non-admin request; errors become plain-text bodies."""
         try:
@@ -89,23 +90,15 @@ class MistSim:
             return text(500, 'Internal Server Error')
 
     def _route(self, req):
-        allowed = []
-        for dialect, regex, methods, auth in ROUTES:
+        for cls, regex, methods, auth in self.routes:
             match = regex.fullmatch(req.path)
-            if not match or dialect not in self.dialects:
-                continue
-            if req.method not in methods:
-                allowed.extend(methods)
+            # Neither server answers 405: a method a route lacks is pyramid's 404.
+            if not match or cls.DIALECT not in self.dialects or req.method not in methods:
                 continue
             req.params = match.groupdict()
-            api = self.backends if dialect == 'backends' else self.clouds
-            if auth and (dialect == 'clouds' or self.backends_auth):
-                api.authenticate(req)
-            return getattr(api, methods[req.method])(req)
-        if allowed:
-            response = text(405, 'Method Not Allowed')
-            response.headers['Allow'] = ', '.join(sorted(set(allowed)))
-            return response
+            if auth and (cls.DIALECT == 'clouds' or self.backends_auth):
+                self.auth[cls.DIALECT].authenticate(req)
+            return getattr(self.apis[cls], methods[req.method])(req)
         raise HttpError(404, 'Not Found')
 
 
@@ -211,6 +204,8 @@ class Handler(BaseHTTPRequestHandler):
         if action == 'drop_after':
             self._drop(req, start, fault)
             return
+        if action == 'exit_after':
+            os._exit(3)  # the commit is on disk; the answer never leaves (a crash or restart)
         if action == 'delay_after':
             time.sleep(fault['seconds'])
         self._finish(req, start, response, fault)
@@ -228,7 +223,7 @@ class Handler(BaseHTTPRequestHandler):
         login = req.method == 'POST' and req.path in LOGIN_PATHS
         self.server.app.control.record({
             'method': req.method, 'path': req.path, 'status': status, 'time': start,
-            'duration_ms': round((time.time() - start) * 1000.0, 3), 'dialect': dialect_of(req.path),
+            'duration_ms': round((time.time() - start) * 1000.0, 3), 'dialect': self.server.app.dialect_of(req.path),
             'write': req.method in WRITE_METHODS and req.path not in NOT_WRITES, 'login': login,
             'fault': fault['action'] if fault else None})
 
@@ -253,6 +248,10 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
             if self.close_connection:
                 self.send_header('Connection', 'close')
+            elif self.request_version == 'HTTP/1.0':
+                # http.server kept an HTTP/1.0 connection open because the client sent
+                # `Connection: keep-alive`; without saying so, the client (ab -k) waits for a close.
+                self.send_header('Connection', 'keep-alive')
             self.end_headers()
             if self.command != 'HEAD':
                 self.wfile.write(response.body)

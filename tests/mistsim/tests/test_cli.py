@@ -121,3 +121,69 @@ def test_bad_arguments(args):
     env = dict(os.environ, PYTHONPATH=TESTS_DIR)
     result = subprocess.run([sys.executable, '-m', 'mistsim'] + args, capture_output=True, env=env, timeout=20, check=False)
     assert result.returncode == 2 and result.stdout == b''
+
+
+def test_exit_after_commits_then_the_process_dies_and_restarts_on_the_same_port(tmp_path):
+    """Fault exit_after (a crash after a commit): no answer, exit code 3; restart() keeps url and state."""
+    with Simulator(db=str(tmp_path / 'state.db')) as sim:
+        url = sim.url
+        sim.fault(action='exit_after', method='POST', path='^/backends$')
+        with pytest.raises(Exception):
+            Client(sim.url).post('/backends', json=ec2())
+        sim.proc.wait(10)
+        assert sim.exited() and sim.proc.returncode == 3
+        sim.restart()
+        assert sim.url == url
+        assert len(Client(sim.url).get('/backends').json()) == 1
+        assert sim.faults() == []
+
+
+# The era switch (MIST_API.md section 0; tests/mistsim/README.md "Eras")
+@pytest.mark.parametrize('argument, expected', [
+    (None, {'backends': 'B1', 'clouds': 'C3'}),
+    ('backends=B2,clouds=C1', {'backends': 'B2', 'clouds': 'C1'}),
+    ('c1', {'backends': 'B1', 'clouds': 'C1'}),
+    ('B2', {'backends': 'B2', 'clouds': 'C3'}),
+])
+def test_era_option(argument, expected):
+    env = dict(os.environ, PYTHONPATH=TESTS_DIR)
+    argv = [sys.executable, '-m', 'mistsim', '--port', '0'] + (['--era', argument] if argument else [])
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        url = proc.stdout.readline().decode().strip()
+        assert Client(url).get('/_mistsim/era').json() == expected
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+@pytest.mark.parametrize('argument', ['B3', 'clouds=B1', 'B1,B2', 'backends=C3'])
+def test_bad_era_exits_2(argument):
+    env = dict(os.environ, PYTHONPATH=TESTS_DIR)
+    proc = subprocess.run([sys.executable, '-m', 'mistsim', '--port', '0', '--era', argument],
+                          capture_output=True, env=env, timeout=30, check=False)
+    assert proc.returncode == 2 and b'--era' in proc.stderr and proc.stdout == b''
+
+
+def test_harness_passes_the_era():
+    with Simulator(era='backends=B2,clouds=C1') as sim:
+        assert sim.eras == {'backends': 'B2', 'clouds': 'C1'} == sim.era()
+
+
+@pytest.mark.parametrize('mist_era, expected', [
+    (None, {'backends': 'B1', 'clouds': 'C3'}),
+    ('B2', {'backends': 'B2', 'clouds': 'C3'}),
+    ('C1', {'backends': 'B1', 'clouds': 'C1'}),
+    ('B2,C1', {'backends': 'B2', 'clouds': 'C1'}),
+])
+def test_sim_fixture_speaks_mist_era(sim, mist_era, expected, request):
+    if request.config.getoption('--mist-era'):
+        pytest.skip('the run chose another default era')
+    assert sim.eras == expected == sim.era()
+
+
+def test_mistsim_for_reuses_one_process_per_era(mistsim_for):
+    assert mistsim_for('C1') is mistsim_for('clouds=C1')
+    assert mistsim_for('C1') is not mistsim_for('B2')
