@@ -48,11 +48,11 @@ SnippetLoader.add_constructor('!vault', lambda loader, node: loader.construct_sc
 SnippetLoader.add_constructor('!unsafe', lambda loader, node: loader.construct_scalar(node))
 
 
-def readme_snippets(path):
-    text = path.read_text()
+def markdown_snippets(name, text):
+    """(where, text, runnable) of every yaml/yml fence of a markdown text."""
     for match in FENCE.finditer(text):
         line = text.count('\n', 0, match.start('body')) + 1
-        yield '%s:%d' % (path.relative_to(REPO), line), match.group('body'), not match.group('mark')
+        yield '%s:%d' % (name, line), match.group('body'), not match.group('mark')
 
 
 def examples_snippets(path):
@@ -62,7 +62,7 @@ def examples_snippets(path):
 
 
 def snippets():
-    found = list(readme_snippets(REPO / 'README.md'))
+    found = list(markdown_snippets('README.md', (REPO / 'README.md').read_text()))
     for path in sorted((REPO / 'plugins').glob('*/*.py')):
         found.extend(examples_snippets(path))
     return [pytest.param(text, runnable, id=where) for where, text, runnable in found]
@@ -78,6 +78,12 @@ def test_the_snippets_are_found():
     for path in sorted((REPO / 'plugins').glob('*/*.py')):
         if 'EXAMPLES =' in path.read_text():
             assert [i for i in ids if i.startswith('%s:EXAMPLES' % path.relative_to(REPO))], path
+
+
+def test_the_extractor_takes_yaml_fences_only_and_honours_parse_only():
+    text = '\n'.join(['# t', '```console', 'make test', '```', '```yaml', '- debug:', '```',
+                      '<!-- snippet: parse-only -->', '```yml', 'plugin: x', '```', ''])
+    assert list(markdown_snippets('T.md', text)) == [('T.md:6', '- debug:\n', True), ('T.md:10', 'plugin: x\n', False)]
 
 
 def kind(doc):
