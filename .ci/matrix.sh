@@ -62,8 +62,8 @@ make_venv() {  # version python venv: (re)create the cell's venv unless it alrea
 }
 
 children_cpu() {  # sets $cpu: CPU seconds (user + system) used so far by this shell's finished children
-  times >"$home/.times"  # not in $(...): a subshell has children of its own
-  cpu=$(tail -n 1 "$home/.times" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
+  times >"$home/.times.$$"  # not in $(...): a subshell has children of its own
+  cpu=$(tail -n 1 "$home/.times.$$" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
 }
 
 step() {  # cell name command...: runs one step, logs it, sets $result (ok/FAIL) and $took (wall seconds)
