@@ -25,6 +25,7 @@ case "$home/" in
   "$root"/*) echo "MATRIX_HOME ($home) must be outside the repository: ansible-test and ansible-lint would see the venvs." >&2; exit 2 ;;
 esac
 mkdir -p "$home/logs" "$home/venvs"
+trap 'rm -f "$home/.times.$$"' EXIT
 export LC_ALL=C.UTF-8 NO_COLOR=1 ANSIBLE_NOCOLOR=1 PYTHONDONTWRITEBYTECODE=1
 
 # The test tools every cell installs, at the versions the pinned venv uses.
