@@ -44,10 +44,17 @@ def test_the_readme_table_shows_every_cell():
         assert re.search(r'^\| %s( \(pinned\))? \| %s(\.\d+)? \|' % (re.escape(version), re.escape(python)), readme, re.M), version
 
 
+def clean_env(**settings):
+    """The environment without the MATRIX_* settings of a matrix run this test may itself run in."""
+    env = dict((key, value) for key, value in os.environ.items() if not key.startswith('MATRIX_'))
+    env.update(settings)
+    return env
+
+
 def test_a_missing_interpreter_skips_its_cell_loudly(tmp_path):
     matrix = tmp_path / 'matrix.txt'
     matrix.write_text('# a Python no machine has\n9.9.9 3.99\n')
-    env = dict(os.environ, MATRIX_FILE=str(matrix), MATRIX_HOME=str(tmp_path / 'home'), MATRIX_PYTHON_3_99='/nonexistent')
+    env = clean_env(MATRIX_FILE=str(matrix), MATRIX_HOME=str(tmp_path / 'home'), MATRIX_PYTHON_3_99='/nonexistent')
     proc = subprocess.run(['bash', str(REPO / '.ci' / 'matrix.sh')], env=env, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert '### SKIPPED ansible-core-9.9.9: no Python 3.99 interpreter' in proc.stdout
@@ -59,7 +66,7 @@ def test_a_missing_interpreter_skips_its_cell_loudly(tmp_path):
 
 
 def test_the_matrix_home_may_not_be_inside_the_repository(tmp_path):
-    env = dict(os.environ, MATRIX_FILE=str(tmp_path / 'none.txt'), MATRIX_HOME=str(REPO / 'tests' / 'output' / 'matrix'))
+    env = clean_env(MATRIX_FILE=str(tmp_path / 'none.txt'), MATRIX_HOME=str(REPO / 'tests' / 'output' / 'matrix'))
     (tmp_path / 'none.txt').write_text('')
     proc = subprocess.run(['bash', str(REPO / '.ci' / 'matrix.sh')], env=env, capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and 'must be outside the repository' in proc.stderr
