@@ -53,9 +53,8 @@ description:
     Mist itself and is never served someone else's data.
   - The configuration file must end in C(mist.yml) or C(mist.yaml) (for example C(prod.mist.yml));
     other files are not read by this plugin.
-requirements:
-  - requests (Python library, on the controller)
 extends_documentation_fragment:
+  - mistio.cloud.connection.plugins
   - constructed
   - inventory_cache
 options:
@@ -64,56 +63,6 @@ options:
     type: str
     required: true
     choices: [mistio.cloud.mist]
-  url:
-    description:
-      - Base URL of the Mist server, for example V(https://mist.example.com).
-        A trailing C(/api/v1) is ignored.
-      - May be a template.
-    type: str
-    env:
-      - name: MIST_URL
-  api_token:
-    description:
-      - A Mist API token. May be a template (a lookup, a vaulted variable, ...), rendered with the
-        plugin's templar.
-      - Standalone servers of the backends dialect need none.
-    type: str
-    env:
-      - name: MIST_API_TOKEN
-  email:
-    description:
-      - Email of a Mist user, with O(password), to log in once per run instead of O(api_token).
-    type: str
-    env:
-      - name: MIST_EMAIL
-  password:
-    description:
-      - Password of O(email). May be a template.
-    type: str
-    env:
-      - name: MIST_PASSWORD
-  api_version:
-    description:
-      - The API dialect of the server. V(backends) is mist.io up to 0.9 (C(/backends)),
-        V(clouds) is mist.api v1 (C(/api/v1/clouds)). V(auto) asks the server once.
-    type: str
-    choices: [auto, backends, clouds]
-    default: auto
-  timeout:
-    description: Seconds to wait for each request.
-    type: int
-    default: 30
-  retries:
-    description: How many times a failed read (connection error, 429, 502, 503, 504) is retried, with backoff.
-    type: int
-    default: 3
-  validate_certs:
-    description: Verify the server's TLS certificate.
-    type: bool
-    default: true
-  ca_path:
-    description: A CA bundle (PEM file or directory) to verify the server's certificate with.
-    type: path
   parent_group:
     description: The group that holds every backend group (and every provider group).
     type: str
@@ -253,10 +202,11 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 try:
     from ansible_collections.mistio.cloud.plugins.module_utils import client as mist_client
+    from ansible_collections.mistio.cloud.plugins.module_utils import connection as mist_connection
     HAS_CLIENT = mist_client.HAS_REQUESTS
     CLIENT_IMPORT_ERROR = None if HAS_CLIENT else 'the Python library requests is not installed'
 except ImportError as exc:  # pragma: no cover - requests or the util missing
-    mist_client = None
+    mist_client = mist_connection = None
     HAS_CLIENT = False
     CLIENT_IMPORT_ERROR = to_native(exc)
 
@@ -483,17 +433,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return value or None
 
     def _connection_options(self, url):
-        return {
-            'url': url,
-            'api_token': self._templated('api_token'),
-            'email': self._templated('email'),
-            'password': self._templated('password'),
-            'api_version': self.get_option('api_version'),
-            'timeout': self.get_option('timeout'),
-            'retries': self.get_option('retries'),
-            'validate_certs': self.get_option('validate_certs'),
-            'ca_path': self.get_option('ca_path'),
-        }
+        """The connection options (module_utils/connection.py names them once); secrets and the url may be templates."""
+        conn = dict((name, self.get_option(name)) for name in mist_connection.CONNECTION_OPTIONS)
+        conn.update((name, self._templated(name)) for name in mist_connection.AUTH_OPTIONS)
+        conn['url'] = url
+        return conn
 
     def _fingerprint(self, url):
         """What the cached data depends on: a different value makes the entry invalid."""
@@ -508,36 +452,35 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # -- fetching --------------------------------------------------------
 
-    def _client(self, conn):
+    def _connect(self, conn):
+        """The server's dialect (module_utils/connection.py); api_version auto asks the server here."""
         if not HAS_CLIENT:
             raise AnsibleParserError('mistio.cloud.mist needs the Python library requests on the controller (%s).' % CLIENT_IMPORT_ERROR)
         if not conn['url']:
             raise AnsibleParserError('mistio.cloud.mist: no url given; set url in the inventory file or MIST_URL.')
-        try:
-            return mist_client.MistClient(**conn)
-        except mist_client.MistError as exc:
-            raise AnsibleParserError('mistio.cloud.mist: %s' % to_native(exc))
+        return mist_connection.connect(conn)
 
     def _fetch(self, conn):
         """Read backends and machines from Mist: the data the cache holds."""
-        client = self._client(conn)
         try:
-            dialect = client.dialect
+            dialect = self._connect(conn)
             backends = dialect.list_backends()
         except mist_client.MistError as exc:
-            raise AnsibleParserError('mistio.cloud.mist: cannot list the backends of %s: %s' % (client.url, to_native(exc)))
+            if exc.method is None and exc.status is None:  # a bad option, before any request
+                raise AnsibleParserError('mistio.cloud.mist: %s' % to_native(exc))
+            raise AnsibleParserError('mistio.cloud.mist: cannot list the backends of %s: %s' % (conn['url'], to_native(exc)))
         except Exception as exc:  # an answer the dialect could not read: still one clear sentence
             raise AnsibleParserError('mistio.cloud.mist: cannot list the backends of %s: %s: %s'
-                                     % (client.url, type(exc).__name__, to_native(exc)))
+                                     % (conn['url'], type(exc).__name__, to_native(exc)))
         try:
             selected = select_backends(backends, self.get_option('backend_names'), self.get_option('backend_ids'),
                                        self.get_option('providers'), self.get_option('include_disabled'))
         except ProviderError as exc:
             raise AnsibleParserError('mistio.cloud.mist: providers: %s' % to_native(exc))
-        machines, errors = self._fetch_machines(client, dialect, selected)
+        machines, errors = self._fetch_machines(dialect, selected)
         return {
             'format': CACHE_FORMAT,
-            'dialect': client.dialect_name,
+            'dialect': dialect.name,
             'source': self._fingerprint(conn['url']),
             # Only what the inventory shows: the credentials the server lists stay out of the cache.
             'backends': [dict((key, backend.get(key)) for key in BACKEND_KEYS) for backend in selected],
@@ -545,13 +488,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             'errors': errors,
         }
 
-    def _fetch_machines(self, client, dialect, backends):
+    def _fetch_machines(self, dialect, backends):
         """{backend id: [machines]}, {backend id: error sentence}; parallel, bounded."""
         machines, errors = {}, {}
         if not backends:
             return machines, errors
         workers = max(1, min(int(self.get_option('max_workers') or 1), len(backends)))
-        client.allow_parallel(workers)
+        dialect.transport.allow_parallel(workers)
 
         def read(backend):
             try:

@@ -2,12 +2,17 @@
 # Copyright (c) mistio.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The provider catalogue: one table for both Mist dialects.
+"""The provider catalogue: one table for both Mist dialects (data, no requests).
 
-A provider has a canonical id (``ec2``), aliases (``aws``), the regions it
-takes, and the credential fields a user gives (required / optional / secret).
-Each field names the wire field(s) it becomes in the ``backends`` dialect;
-in the ``clouds`` dialect the wire name is the canonical name itself.
+A provider has a canonical id (``ec2``), aliases (``aws``), the seed's ids
+(``ec2_us_east``, ``rackspace:lon``), the regions it takes, and the credential
+fields a user gives (required / optional / secret). Each field names, as data,
+the wire field(s) it becomes in the ``backends`` dialect; in the ``clouds``
+dialect the wire name is the canonical name itself. Adding a provider is an
+entry here (and its doc and tests).
+
+The code that builds request bodies and reads listed entries (formerly
+to_wire / from_wire here) lives in dialects.py, which reads this table.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -362,17 +367,6 @@ def credential_options():
     return dict((name, {'type': 'int' if name in INT_FIELDS else 'str', 'no_log': name in secret}) for name in sorted(names))
 
 
-def wire_secret_fields():
-    """Wire field names that carry a secret in either dialect (to keep them out of messages)."""
-    names = set(secret_fields())
-    for spec in PROVIDERS.values():
-        for field in spec['fields']:
-            if field['secret']:
-                names.update(field['backends'])
-    names.update(['password', 'api_token', 'token'])
-    return sorted(names)
-
-
 def validate_credentials(canonical, creds, dialect_name, creating=True):
     """Problems with a credentials dict, each a sentence naming the field; [] when fine.
 
@@ -411,67 +405,19 @@ def seed_id(canonical, region):
     raise ProviderError('Provider %s region %s cannot be expressed in the backends dialect.' % (canonical, region))
 
 
-def to_wire(dialect_name, name, canonical, region, creds):
-    """The add request body for a dialect. canonical/region must come from resolve_provider."""
-    _dialect_check(dialect_name)
-    spec = provider_spec(canonical)
-    given = dict((k, v) for k, v in (creds or {}).items() if v is not None and v != '')
-    if dialect_name == CLOUDS:
-        body = {'name': name, 'provider': spec.get('clouds_as', canonical)}
-        body.update(given)
-        if region:
-            body['region'] = region
-        return body
-    body = {'title': name}
-    if spec['region'] in ('seed', 'aws'):
-        body['provider'] = seed_id(canonical, region)
-    else:
-        body['provider'] = canonical
-        if region:
-            body['region'] = region
-    for field in spec['fields']:
-        if field['name'] in given:
-            for wire in field['backends']:
-                body.setdefault(wire, given[field['name']])
-    return body
+def seed_provider(provider, region=None):
+    """(canonical, region) of a backends-era provider id as a server lists it (rackspace:lon, ec2_us_east).
 
-
-def from_wire(dialect_name, entry):
-    """(canonical, region, non-secret credentials) of a listed backend or cloud.
-
-    Providers the catalogue does not know pass through unchanged, so a list
-    never fails on a provider newer than this collection.
+    Unknown ids pass through unchanged, so a list never fails on a provider newer than this collection.
     """
-    _dialect_check(dialect_name)
-    provider = str(entry.get('provider') or '')
-    region = entry.get('region') or None
-    if dialect_name == BACKENDS:
-        canonical, region = _backends_provider(provider, region)
-    else:
-        canonical = _ALIASES.get(provider, provider)
-    spec = PROVIDERS.get(canonical)
-    if spec is None:
-        return canonical, region, {}
-    return canonical, region, _shown_credentials(spec, dialect_name, entry)
-
-
-def _backends_provider(provider, region):
     if ':' in provider:
         provider, region = provider.split(':', 1)
     for key in (provider, '%s:%s' % (provider, region or '')):
         if key in _SEED_BY_ID and _SEED_BY_ID[key][3]:
             return _SEED_BY_ID[key][2], _SEED_BY_ID[key][3]
-    return provider, region
+    return _ALIASES.get(provider, provider), region
 
 
-def _shown_credentials(spec, dialect_name, entry):
-    creds = {}
-    for field in spec['fields']:
-        if field['secret'] or dialect_name not in field['dialects']:
-            continue
-        wires = field['backends'] if dialect_name == BACKENDS else (field['name'],)
-        for wire in wires:
-            if entry.get(wire) not in (None, ''):
-                creds[field['name']] = entry[wire]
-                break
-    return creds
+def canonical_name(provider):
+    """The canonical id of a provider name a server lists (an alias such as other becomes bare_metal)."""
+    return _ALIASES.get(provider, provider)

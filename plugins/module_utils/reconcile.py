@@ -2,12 +2,17 @@
 # Copyright (c) mistio.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Reconcile: pure functions from (desired, current) to a plan.
+"""Reconcile (the plan layer): pure functions from (desired, current, capabilities) to a plan.
 
 Nothing here talks to a server. ``mist_backend`` lists the backends once,
-picks the current one with :func:`select_backend`, asks :func:`plan_changes`
-what to do, and either executes the plan or (check mode) reports it together
-with :func:`predict`'s view of the result.
+picks the current one with :func:`select_backend`, resolves and validates the
+desired backend once with :func:`resolve_desired`, asks :func:`plan_changes`
+what to do, and either executes the plan or (check mode) reports it. Both
+compute the backend after each action with :func:`after_action`.
+
+``caps`` is the server's dialect, read only for its declared capabilities
+(computed_ids, unique_names, can_update(), readable_fields(), stores(),
+candidate_ids()); never its name.
 
 A *desired* backend is a dict::
 
@@ -28,7 +33,7 @@ arguments its execution needs; :func:`action_names` gives the report form.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.mistio.cloud.plugins.module_utils.providers import BACKENDS, CLOUDS
+from ansible_collections.mistio.cloud.plugins.module_utils import providers as catalogue
 
 ACTIONS = ('create', 'replace', 'rename', 'update_credentials', 'enable', 'disable', 'delete')
 UPDATE_ON_CREATE = 'on_create'
@@ -77,13 +82,13 @@ def select_backend(backends, backend_id=None, name=None):
     return matches[0] if matches else None
 
 
-def identity_changes(desired, current, dialect, secret_fields=()):
+def identity_changes(desired, current, caps, secret_fields=()):
     """Names of non-secret identity items (provider, region, credential fields) that differ.
 
-    Secret fields are never compared (the server does not show them). In the
-    backends dialect only the fields the list shows are compared (the others
-    are not readable); in the clouds dialect a non-secret field the server
-    does not show is unset there, so declaring it is a change.
+    Only the fields the dialect reads back for the provider are compared (a
+    field that is never listed is never diffed); a readable field the list
+    does not show is unset there, so declaring it is a change. Secret fields
+    are never compared.
     """
     secret = set(secret_fields or ())
     changes = []
@@ -92,10 +97,9 @@ def identity_changes(desired, current, dialect, secret_fields=()):
     if desired.get('region') is not None and not _same(desired['region'], current.get('region')):
         changes.append('region')
     shown = current.get('credentials') or {}
+    readable = caps.readable_fields(current.get('provider'))
     for field, value in sorted(clean_credentials(desired.get('credentials')).items()):
-        if field in secret:
-            continue
-        if field not in shown and dialect == BACKENDS:
+        if field in secret or field not in readable:
             continue
         if not _same(value, shown.get(field)):
             changes.append(field)
@@ -107,18 +111,16 @@ def _secrets_given(desired, secret_fields):
     return sorted(k for k in clean_credentials(desired.get('credentials')) if k in secret)
 
 
-def plan_changes(desired, current, dialect, secret_fields=(), state='present',
+def plan_changes(desired, current, caps, secret_fields=(), state='present',
                  update_credentials=UPDATE_ON_CREATE, allow_replace=False, new_id=None):
     """The actions that turn ``current`` into ``desired``; [] when nothing differs.
 
-    dialect: 'backends' or 'clouds'. secret_fields: credential names that are
-    secret for the desired provider. new_id: backends dialect, the id the
-    declared credentials compute to (used in messages only).
+    caps: the dialect's capabilities. secret_fields: credential names that are
+    secret for the desired provider. new_id: where ids are computed, the id the
+    declared credentials give (the new backend's id in the plan and messages).
     Only what differs is planned. Raises PlanError when the change is not
-    possible without losing the backend's id and the caller did not opt in.
+    possible (or not without losing the backend's id and the caller did not opt in).
     """
-    if dialect not in (BACKENDS, CLOUDS):
-        raise PlanError('Unknown dialect %r.' % (dialect,))
     if state == 'absent':
         return [{'action': 'delete', 'id': current['id']}] if current else []
     if state != 'present':
@@ -127,45 +129,24 @@ def plan_changes(desired, current, dialect, secret_fields=(), state='present',
     creds = clean_credentials(desired.get('credentials'))
     if current is None:
         actions = [{'action': 'create', 'name': desired.get('name'), 'provider': desired.get('provider'),
-                    'region': desired.get('region'), 'credentials': creds}]
+                    'region': desired.get('region'), 'credentials': creds, 'new_id': new_id}]
         if desired.get('enabled') is False:
             actions.append({'action': 'disable', 'id': new_id})
         return actions
 
-    changed = identity_changes(desired, current, dialect, secret_fields)
+    changed = identity_changes(desired, current, caps, secret_fields)
     secrets = _secrets_given(desired, secret_fields) if update_credentials == UPDATE_ALWAYS else []
     name = desired.get('name')
     if name is None:
         name = current.get('name')
     enabled = desired.get('enabled')
 
-    if dialect == BACKENDS and (changed or secrets):
-        if not changed:
-            raise PlanError(
-                'The backends dialect has no endpoint to update credentials, and the new %s would keep the same '
-                'id (%s), so the backend cannot be replaced by adding a new one first. Remove it with state: absent '
-                'and add it again, or use update_credentials: on_create.'
-                % (', '.join(secrets), current.get('id')))
-        if not allow_replace:
-            raise PlanError(
-                'Backend %r (id %s): changing %s needs a new backend. The backends dialect has no update endpoint and '
-                'a backend id is derived from its provider, region and key (apikey, or a bare-metal host), so the '
-                'change gives it a new id%s. '
-                'Set allow_replace_with_new_id: true to add the new backend first and then delete the old one '
-                '(anything tied to the old id is lost).'
-                % (current.get('name'), current.get('id'), ', '.join(changed), ' (%s)' % new_id if new_id else ''))
-        actions = [{'action': 'replace', 'id': current['id'], 'name': name,
-                    'provider': desired.get('provider') or current.get('provider'),
-                    'region': desired.get('region') if desired.get('region') is not None else current.get('region'),
-                    'credentials': creds, 'changed': changed, 'new_id': new_id}]
-        keep_enabled = current.get('enabled', True) if enabled is None else enabled
-        if keep_enabled is False:
-            actions.append({'action': 'disable', 'id': new_id})
-        return actions
+    if (changed or secrets) and caps.computed_ids:
+        return _replace(desired, current, name, enabled, creds, changed, secrets, allow_replace, new_id)
 
     if 'provider' in changed:
         raise PlanError(
-            'Backend %r (id %s) has provider %s; the clouds dialect cannot change a backend\'s provider to %s. '
+            'Backend %r (id %s) has provider %s; the server cannot change a backend\'s provider to %s. '
             'Remove it with state: absent and add it again.'
             % (current.get('name'), current.get('id'), current.get('provider'), desired.get('provider')))
 
@@ -173,6 +154,11 @@ def plan_changes(desired, current, dialect, secret_fields=(), state='present',
     if name != current.get('name'):
         actions.append({'action': 'rename', 'id': current['id'], 'name': name})
     if changed or secrets:
+        if not caps.can_update(current.get('provider')):
+            raise PlanError(
+                'Backend %r (id %s): the server cannot update the %s of a %s backend in place. Remove it with '
+                'state: absent and add it again.'
+                % (current.get('name'), current.get('id'), ', '.join(sorted(set(changed) | set(secrets))), current.get('provider')))
         fields = dict((k, v) for k, v in creds.items() if k in changed or k in secrets)
         if 'region' in changed:
             fields['region'] = desired['region']
@@ -181,6 +167,135 @@ def plan_changes(desired, current, dialect, secret_fields=(), state='present',
     if enabled is not None and bool(enabled) != bool(current.get('enabled')):
         actions.append({'action': 'enable' if enabled else 'disable', 'id': current['id']})
     return actions
+
+
+def _replace(desired, current, name, enabled, creds, changed, secrets, allow_replace, new_id):
+    """Where ids are computed and nothing is updatable in place: a new backend, then the old one deleted."""
+    if not changed:
+        raise PlanError(
+            'The server has no endpoint to update credentials, and the new %s would keep the same '
+            'id (%s), so the backend cannot be replaced by adding a new one first. Remove it with state: absent '
+            'and add it again, or use update_credentials: on_create.'
+            % (', '.join(secrets), current.get('id')))
+    if not allow_replace:
+        raise PlanError(
+            'Backend %r (id %s): changing %s needs a new backend. The server has no update endpoint and '
+            'a backend id is derived from its provider, region and key (apikey, or a bare-metal host), so the '
+            'change gives it a new id%s. '
+            'Set allow_replace_with_new_id: true to add the new backend first and then delete the old one '
+            '(anything tied to the old id is lost).'
+            % (current.get('name'), current.get('id'), ', '.join(changed), ' (%s)' % new_id if new_id else ''))
+    actions = [{'action': 'replace', 'id': current['id'], 'name': name,
+                'provider': desired.get('provider') or current.get('provider'),
+                'region': desired.get('region') if desired.get('region') is not None else current.get('region'),
+                'credentials': creds, 'changed': changed, 'new_id': new_id}]
+    keep_enabled = current.get('enabled', True) if enabled is None else enabled
+    if keep_enabled is False:
+        actions.append({'action': 'disable', 'id': new_id})
+    return actions
+
+
+def resolve_desired(params, caps, current):
+    """The desired backend of a task, resolved and validated once; handed down as is.
+
+    params: the task's name, id, provider, region, credentials and enabled.
+    Returns {name, provider (canonical or None: keep), region, enabled,
+    credentials, secret_fields, new_id (the computed id, where ids are computed)}.
+    Raises PlanError or ProviderError with a sentence saying what to fix.
+    """
+    creds = clean_credentials(params.get('credentials'))
+    provider, region = _resolve_provider(params.get('provider'), params.get('region'), caps, current)
+    if current is None:
+        if params.get('id'):
+            raise PlanError('No backend has id %r. Ids are assigned by the server: to add a backend, leave id out '
+                            'and give name, provider and credentials.' % params['id'])
+        if not params.get('name'):
+            raise PlanError('name is required to add a backend.')
+        if not provider:
+            raise PlanError('provider is required to add backend %r.' % params['name'])
+    checked = provider
+    if provider is None:
+        checked = current.get('provider')
+        if params.get('region') is not None and checked in catalogue.PROVIDERS:
+            dummy, region = catalogue.resolve_provider(checked, params['region'], caps.name)
+    known = checked in catalogue.PROVIDERS
+    if not known and creds:
+        raise PlanError('Provider %r is not in the catalogue, so its credentials cannot be checked or updated.' % checked)
+    if known and (creds or current is None):
+        _raise_problems(catalogue.validate_credentials(checked, creds, caps.name, creating=current is None))
+    desired = {
+        'name': params.get('name'), 'provider': provider, 'region': region, 'enabled': params.get('enabled'),
+        'credentials': creds, 'secret_fields': catalogue.secret_fields(checked) if known else [],
+    }
+    desired['new_id'] = _computed_id(desired, current, caps)
+    return desired
+
+
+def _raise_problems(problems):
+    if problems:
+        raise catalogue.ProviderError(' '.join(problems))
+
+
+def _resolve_provider(provider, region, caps, current):
+    """(canonical, region) of the declared provider; an existing backend lends its region when none is declared."""
+    if not provider:
+        return None, region
+    try:
+        return catalogue.resolve_provider(provider, region, caps.name)
+    except catalogue.ProviderError:
+        if region is None and current and current.get('region'):
+            try:
+                return catalogue.resolve_provider(provider, current['region'], caps.name)
+            except catalogue.ProviderError:
+                pass
+        raise
+
+
+def _computed_id(desired, current, caps):
+    """Where ids are computed: the id the declared (else current) provider, region and key give."""
+    if not caps.computed_ids or not (desired['provider'] or current):
+        return None
+    current = current or {}
+    creds = dict(current.get('credentials') or {})
+    creds.update(desired['credentials'])
+    whole = {
+        'name': desired['name'], 'provider': desired['provider'] or current.get('provider'),
+        'region': desired['region'] if desired['region'] is not None else current.get('region'), 'credentials': creds,
+    }
+    try:
+        ids = caps.candidate_ids(whole)
+    except catalogue.ProviderError:
+        return None
+    return ids[0] if ids else None
+
+
+def check_plan(actions, backends, current, desired, caps):
+    """What the server would refuse that the plan can know before any write; raises PlanError."""
+    for action in actions:
+        if action['action'] in ('create', 'replace'):
+            if action['action'] == 'replace':
+                _raise_problems(catalogue.validate_credentials(action['provider'], desired['credentials'], caps.name))
+            _check_id_free(backends, desired['new_id'], action['name'], current if action['action'] == 'replace' else None)
+        if action['action'] == 'rename' and caps.unique_names:
+            _check_name_free(backends, action['name'], current)
+
+
+def _check_id_free(backends, new_id, name, replacing):
+    """Computed ids: the declared credentials give an id another backend has (the server's 409)."""
+    if not new_id:
+        return
+    for backend in backends:
+        if backend['id'] == new_id and (replacing is None or backend['id'] != replacing['id']):
+            raise PlanError('Backend %r cannot be added: its provider, region and key compute to id %s, which backend %r '
+                            'already has (the server would answer 409 Backend exists). To manage that backend, set id: %s '
+                            '(and name: %s to rename it).' % (name, new_id, backend['name'], new_id, name))
+
+
+def _check_name_free(backends, name, current):
+    for backend in backends:
+        if backend['name'] == name and backend['id'] != current['id']:
+            raise PlanError('Cannot rename backend %s to %r: backend %s already has that name, and names are unique '
+                            'on this server.' % (current['id'], name, backend['id']))
 
 
 def action_names(actions):
@@ -201,36 +316,50 @@ def public_view(backend, secret_fields=()):
     return view
 
 
-def predict(desired, current, actions, secret_fields=(), new_id=None):
-    """The backend as it will be after ``actions`` (check mode's answer); None after a delete.
+def after_action(before, action, secret_fields=(), added=None):
+    """The backend after one action (None after a delete); check mode and the real run both use it.
 
-    Secrets never enter the prediction; ``id`` is ``new_id`` for a create or a
-    replace (None when the server assigns it).
+    added: for a create or replace in a real run, the backend the server
+    answered; in check mode the new backend is built from the action (its id
+    is the computed id, or None when the server assigns it). Secrets never
+    enter the result.
     """
     secret = set(secret_fields or ())
-    shown = dict((k, v) for k, v in clean_credentials(desired.get('credentials')).items() if k not in secret)
+    kind = action['action']
+    if kind == 'delete':
+        return None
+    if kind in ('create', 'replace'):
+        if added is not None:
+            after = dict(added)
+        else:
+            after = {
+                'id': action.get('new_id'), 'name': action.get('name'), 'provider': action.get('provider'),
+                'region': action.get('region'), 'enabled': True, 'state': None,
+                'credentials': clean_credentials(action.get('credentials')),
+            }
+    else:
+        after = dict(before)
+    if kind == 'rename':
+        after['name'] = action['name']
+    elif kind == 'update_credentials':
+        creds = dict(after.get('credentials') or {})
+        creds.update((k, v) for k, v in action['fields'].items() if k != 'region')
+        after['credentials'] = creds
+        if 'region' in action['fields']:
+            after['region'] = action['fields']['region']
+    elif kind in ('enable', 'disable'):
+        after['enabled'] = kind == 'enable'
+    after['credentials'] = dict((k, v) for k, v in (after.get('credentials') or {}).items() if k not in secret)
+    return after
+
+
+def predict(current, actions, secret_fields=()):
+    """The backend as it will be after ``actions`` (check mode's answer); None after a delete."""
     after = dict(current) if current else None
     for action in actions:
-        kind = action['action']
-        if kind == 'delete':
+        after = after_action(after, action, secret_fields)
+        if after is None:
             return None
-        if kind in ('create', 'replace'):
-            after = {
-                'id': new_id, 'name': action.get('name'), 'provider': action.get('provider'),
-                'region': action.get('region'), 'enabled': True, 'state': None, 'credentials': dict(shown),
-            }
-        elif kind == 'rename':
-            after['name'] = action['name']
-        elif kind == 'update_credentials':
-            creds = dict(after.get('credentials') or {})
-            creds.update((k, v) for k, v in action['fields'].items() if k not in secret and k != 'region')
-            after['credentials'] = creds
-            if 'region' in action['fields']:
-                after['region'] = action['fields']['region']
-        elif kind in ('enable', 'disable'):
-            after['enabled'] = kind == 'enable'
-    if after is not None:
-        after['credentials'] = dict((k, v) for k, v in (after.get('credentials') or {}).items() if k not in secret)
     return after
 
 

@@ -196,8 +196,9 @@ options:
     default: false
 notes:
   - Adds to one server should be serialised (with the C(throttle) keyword set to 1); a race is still resolved by listing again.
-  - Request counts, with a token and O(api_version) pinned, are one list for an unchanged task, and a list and an add
-    for a create; V(auto) adds one probe per run.
+  - Request counts, with a token, are one list for an unchanged task, and a list and an add for a create, with
+    O(api_version) pinned or V(auto) on a C(clouds) server (the list is the probe); V(auto) on a C(backends) server
+    adds one request.
 seealso:
   - module: mistio.cloud.mist_backend_info
   - module: mistio.cloud.mist_provider_info
@@ -361,211 +362,104 @@ def argument_spec():
 
 
 class MistBackend(MistModule):
-    """state present/absent for one backend: list once, plan, then execute or report."""
+    """state present/absent for one backend: list once, resolve once, plan, then execute or predict."""
 
     def execute(self):
         p = self.module.params
         dialect = self.dialect
         self.result['dialect'] = dialect.name
-        creds = reconcile.clean_credentials(p['credentials'])
-
-        backends = self.guard(dialect.list_backends)
-        try:
-            current = reconcile.select_backend(backends, p['id'], None if p['id'] else p['name'])
-        except reconcile.PlanError as exc:
-            return self.fail(str(exc))
-
+        backends = dialect.list_backends()
+        current = reconcile.select_backend(backends, p['id'], None if p['id'] else p['name'])
         if p['state'] == 'absent':
             return self.absent(current)
 
-        desired_provider, desired_region = self.resolve(p['provider'], p['region'], dialect.name, current)
-
-        if current is None and p['id']:
-            return self.fail('No backend has id %r. Ids are assigned by the server: to add a backend, leave id out '
-                             'and give name, provider and credentials.' % p['id'])
-        if current is None and not p['name']:
-            return self.fail('name is required to add a backend.')
-        if current is None and not desired_provider:
-            return self.fail('provider is required to add backend %r.' % p['name'])
-
-        if desired_provider is None and current is not None:
-            provider_for_checks = current.get('provider')
-            if p['region'] is not None and current.get('provider') in catalogue.PROVIDERS:
-                dummy, desired_region = self.resolve(provider_for_checks, p['region'], dialect.name)
-        else:
-            provider_for_checks = desired_provider
-        secrets = catalogue.secret_fields(provider_for_checks) if provider_for_checks in catalogue.PROVIDERS else []
-
-        desired = {
-            'name': p['name'], 'provider': desired_provider, 'region': desired_region,
-            'enabled': p['enabled'], 'credentials': creds,
-        }
-        new_id = None
-        if dialect.name == catalogue.BACKENDS and (desired_provider or current):
-            new_id = self.computed_id(desired, current)
-
-        if current is None:
-            self.validate(provider_for_checks, creds, dialect.name, creating=True)
-            self.check_id_taken(backends, new_id, p['name'])
-        elif creds:
-            self.validate(provider_for_checks, creds, dialect.name, creating=False)
-
+        desired = reconcile.resolve_desired(p, dialect, current)
         try:
             actions = reconcile.plan_changes(
-                desired, current, dialect.name, secret_fields=secrets, state='present',
-                update_credentials=p['update_credentials'], allow_replace=p['allow_replace_with_new_id'], new_id=new_id)
+                desired, current, dialect, secret_fields=desired['secret_fields'], state='present',
+                update_credentials=p['update_credentials'], allow_replace=p['allow_replace_with_new_id'],
+                new_id=desired['new_id'])
         except reconcile.PlanError as exc:
             return self.fail(str(exc), backend=current or {})
-
-        for action in actions:
-            if action['action'] == 'replace':
-                self.validate(action['provider'], creds, dialect.name, creating=True)
-                self.check_id_taken(backends, new_id, action['name'], replacing=current)
-            if action['action'] == 'rename':
-                self.check_name_free(backends, action['name'], current, dialect.name)
+        reconcile.check_plan(actions, backends, current, desired, dialect)
 
         if self.check_mode:
-            after = reconcile.predict(desired, current, actions, secrets, new_id=new_id)
+            after = reconcile.predict(current, actions, desired['secret_fields'])
         else:
-            after = self.apply(desired, current, actions, secrets, new_id)
-        return self.report(current, after, actions, secrets)
-
-    # --- input ----------------------------------------------------------
-
-    def resolve(self, provider, region, dialect_name, current=None):
-        """(canonical, region) of the declared provider; an existing backend lends its region when none is declared."""
-        if not provider:
-            return None, region
-        try:
-            return catalogue.resolve_provider(provider, region, dialect_name)
-        except catalogue.ProviderError as exc:
-            if region is None and current and current.get('region'):
-                try:
-                    return catalogue.resolve_provider(provider, current['region'], dialect_name)
-                except catalogue.ProviderError:
-                    pass
-            return self.fail(str(exc))
-
-    def validate(self, canonical, creds, dialect_name, creating):
-        if canonical not in catalogue.PROVIDERS:
-            if creds:
-                self.fail('Provider %r is not in the catalogue, so its credentials cannot be checked or updated.' % canonical)
-            return
-        problems = catalogue.validate_credentials(canonical, creds, dialect_name, creating=creating)
-        if problems:
-            self.fail(' '.join(problems))
-
-    def computed_id(self, desired, current):
-        provider = desired['provider'] or (current or {}).get('provider')
-        region = desired['region'] if desired['region'] is not None else (current or {}).get('region')
-        creds = dict((current or {}).get('credentials') or {})
-        creds.update(desired['credentials'])
-        try:
-            return self.dialect.find_backend_id(desired['name'], provider, region, creds)
-        except catalogue.ProviderError:
-            return None
-
-    def check_id_taken(self, backends, new_id, name, replacing=None):
-        """Backends dialect: the declared credentials compute to an id another backend has (the server's 409)."""
-        if not new_id:
-            return
-        for backend in backends:
-            if backend['id'] == new_id and (replacing is None or backend['id'] != replacing['id']):
-                self.fail('Backend %r cannot be added: its provider, region and key compute to id %s, which backend %r '
-                          'already has (the server would answer 409 Backend exists). To manage that backend, set id: %s '
-                          '(and name: %s to rename it).' % (name, new_id, backend['name'], new_id, name),
-                          backend=backend)
-
-    def check_name_free(self, backends, name, current, dialect_name):
-        if dialect_name != catalogue.CLOUDS:
-            return
-        for backend in backends:
-            if backend['name'] == name and backend['id'] != current['id']:
-                self.fail('Cannot rename backend %s to %r: backend %s already has that name, and names are unique '
-                          'on a clouds server.' % (current['id'], name, backend['id']))
+            after = self.apply(desired, current, actions)
+        return self.report(current, after, actions, desired['secret_fields'])
 
     # --- writes -----------------------------------------------------------
 
-    def guard(self, call, *args, **kwargs):
-        """Run one call to Mist; a failure becomes fail_json (with what has already changed)."""
-        try:
-            return call(*args, **kwargs)
-        except MistError as exc:
-            return self.fail_from_error(exc, changed=self.result['changed'])
-        except catalogue.ProviderError as exc:
-            return self.fail(str(exc), changed=self.result['changed'])
-
     def absent(self, current):
-        actions = reconcile.plan_changes({}, current, self.dialect.name, state='absent')
+        actions = reconcile.plan_changes({}, current, self.dialect, state='absent')
         changed = bool(actions)
         if actions and not self.check_mode:
-            changed = self.guard(self.dialect.delete, current['id'])
+            changed = self.dialect.delete(current['id'])
         return self.report(current, None, actions if changed else [], (), changed=changed)
 
-    def apply(self, desired, current, actions, secrets, new_id):
+    def apply(self, desired, current, actions):
+        """Execute the plan; the backend after each action comes from reconcile.after_action, as in check mode."""
+        secrets = desired['secret_fields']
         after = dict(current) if current else None
         for action in actions:
             kind = action['action']
-            if kind == 'create':
-                after = self.safe_create(desired, action, new_id, secrets)
-            elif kind == 'replace':
-                # Add the new backend first: if that fails, the old one is still there.
-                created = self.safe_create(desired, action, new_id, secrets)
+            added = None
+            if kind in ('create', 'replace'):
+                # A replace adds the new backend first: if that fails, the old one is still there.
+                added = self.safe_create(desired, action)
                 self.result['changed'] = True
-                self.guard(self.dialect.delete, action['id'])
-                after = created
+                if kind == 'replace':
+                    self.dialect.delete(action['id'])
             elif kind == 'rename':
-                self.guard(self.dialect.rename, after['id'], action['name'])
-                after['name'] = action['name']
+                self.dialect.rename(after['id'], action['name'])
             elif kind == 'update_credentials':
-                self.guard(self.dialect.update_credentials, after['id'], action['fields'])
-                after = reconcile.predict(desired, after, [action], secrets)
+                self.dialect.update_credentials(after['id'], action['fields'])
             elif kind in ('enable', 'disable'):
                 if after.get('enabled') == (kind == 'enable'):
                     continue
-                self.guard(self.dialect.set_enabled, after['id'], kind == 'enable')
-                after['enabled'] = kind == 'enable'
+                self.dialect.set_enabled(after['id'], kind == 'enable')
+            after = reconcile.after_action(after, action, secrets, added=added)
             self.result['changed'] = True
         return after
 
-    def safe_create(self, desired, action, new_id, secrets):
+    def safe_create(self, desired, action):
         """Add once; on an ambiguous failure or a 409, list again and add once more only if it is not there."""
-        dialect = self.dialect
-        args = (action['name'], action['provider'], action['region'], action['credentials'])
+        wanted = dict(desired, name=action['name'], provider=action['provider'], region=action['region'],
+                      credentials=action['credentials'])
         for attempt in (1, 2):
             try:
-                return dialect.add_backend(*args)
-            except catalogue.ProviderError as exc:
-                return self.fail(str(exc), changed=self.result['changed'])
+                return self.dialect.add_backend(wanted)
             except MistError as exc:
                 if not (exc.ambiguous or exc.status == 409):
-                    return self.fail_from_error(exc, changed=self.result['changed'])
-                found = self.find_added(action['name'], new_id)
+                    raise
+                found = self.find_added(action['name'], desired['new_id'])
                 if found is not None:
                     self.module.warn('Adding backend %r failed (%s), but it is on the server now; using it.'
                                      % (action['name'], exc))
-                    return self.converge(desired, found, secrets)
+                    return self.converge(desired, found)
                 if attempt == 2:
-                    return self.fail_from_error(exc, changed=self.result['changed'])
+                    raise
         return None
 
     def find_added(self, name, new_id):
-        backends = self.guard(self.dialect.list_backends)
+        backends = self.dialect.list_backends()
         if new_id:
             matches = [b for b in backends if b['id'] == new_id]
         else:
             matches = [b for b in backends if b['name'] == name]
         return matches[0] if len(matches) == 1 else None
 
-    def converge(self, desired, found, secrets):
+    def converge(self, desired, found):
         """A backend someone else (or a dropped request) added: bring its name and state in line."""
         try:
-            actions = reconcile.plan_changes(dict(desired, enabled=None), found, self.dialect.name, secret_fields=secrets)
+            actions = reconcile.plan_changes(dict(desired, enabled=None), found, self.dialect,
+                                             secret_fields=desired['secret_fields'])
         except reconcile.PlanError as exc:
             return self.fail('Backend %r appeared on the server while it was being added, and differs: %s'
                              % (found.get('name'), exc), changed=True, backend=found)
         self.result['changed'] = True
-        return self.apply(desired, found, actions, secrets, found['id'])
+        return self.apply(desired, found, actions)
 
     # --- results ----------------------------------------------------------
 

@@ -85,8 +85,8 @@ def test_provider_info_both_dialects_server(ansible, sim, mistsim_token, api_ver
     # Five tasks of the module; each lists the providers once, in one request.
     assert Counter(log)[('GET', providers_path, 200)] == 5
     if api_version == 'auto':
-        # auto probes once per task (each task is its own process): GET /api/v1/ping answers 200.
-        assert Counter(log)[('GET', '/api/v1/ping', 200)] == 5
+        # auto probes once per task (each task is its own process) with the list of clouds.
+        assert Counter(log)[('GET', '/api/v1/clouds', 200)] == 5
         assert len(log) == 10
     else:
         assert len(log) == 5
@@ -97,8 +97,8 @@ def test_provider_info_auto_against_backends_only_server(ansible, backends_sim):
     log = api_requests(backends_sim)
     assert not backends_sim.writes()
     counts = Counter(log)
-    # The probe: /api/v1/ping is a 404, then GET /backends answers a list; then GET /providers.
-    assert counts[('GET', '/api/v1/ping', 404)] == 5
+    # The probe: GET /api/v1/clouds is a 404, then GET /backends answers a list; then GET /providers.
+    assert counts[('GET', '/api/v1/clouds', 404)] == 5
     assert counts[('GET', '/backends', 200)] == 5
     assert counts[('GET', '/providers', 200)] == 5
     assert len(log) == 15
@@ -127,12 +127,12 @@ def test_backend_info(ansible, sim, backends_sim, mistsim_token, api_version):
     # Every task of the module lists the backends exactly once (the list is filtered locally).
     tasks = module_tasks('info_backends.yml', 'mist_backend_info')
     assert counts[('GET', path, 200)] == tasks
-    if api_version == 'auto':
-        probe = ('GET', '/api/v1/ping', 200 if dialect == 'clouds' else 404)
-        # On a backends server the probe's GET /backends is the list itself (reused, not sent twice).
-        assert counts[probe] == tasks
+    if api_version == 'auto' and dialect == 'backends':
+        # The probe GET /api/v1/clouds is a 404; its GET /backends is the list itself (reused, not sent twice).
+        assert counts[('GET', '/api/v1/clouds', 404)] == tasks
         assert len(log) == 2 * tasks
     else:
+        # On a clouds server the list is the probe: no extra request, pinned or auto.
         assert len(log) == tasks
 
 

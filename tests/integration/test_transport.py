@@ -93,7 +93,7 @@ def test_unreachable_url(ansible, closed_port):
 
 @pytest.mark.parametrize('api_version, kind, status, msg', [
     # The probe names what it saw; it carries no status of its own.
-    ('auto', 'not_mist', None, ['does not look like a Mist server', 'GET /api/v1/ping answered 200 with an HTML page',
+    ('auto', 'not_mist', None, ['does not look like a Mist server', 'GET /api/v1/clouds answered 200 with an HTML page',
                                 'check url']),
     ('clouds', 'html', 200, ['does not look like a Mist server', 'HTML page returned for GET /api/v1/']),
     ('backends', 'html', 200, ['does not look like a Mist server', 'HTML page returned for GET /']),

@@ -41,7 +41,7 @@ init_plugin_loader([_collections_root()])
 @pytest.fixture(autouse=True)
 def _fresh_dialect_cache():
     """api_version auto is cached per process and url; each test starts without it."""
-    from ansible_collections.mistio.cloud.plugins.module_utils import client
-    client.clear_dialect_cache()
+    from ansible_collections.mistio.cloud.plugins.module_utils import dialects
+    dialects.clear_dialect_cache()
     yield
-    client.clear_dialect_cache()
+    dialects.clear_dialect_cache()

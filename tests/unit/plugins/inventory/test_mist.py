@@ -203,6 +203,7 @@ class FakeDialect(object):
     name = 'clouds'
 
     def __init__(self, backends, machines, errors=None):
+        self.transport = FakeTransport()
         self.backends = backends
         self.machines = machines
         self.errors = errors or {}
@@ -219,12 +220,10 @@ class FakeDialect(object):
         return [dict(m) for m in self.machines.get(backend_id, [])]
 
 
-class FakeClient(object):
-    dialect_name = 'clouds'
+class FakeTransport(object):
     url = 'https://mist.example'
 
-    def __init__(self, dialect):
-        self.dialect = dialect
+    def __init__(self):
         self.workers = None
 
     def allow_parallel(self, workers):
@@ -239,7 +238,7 @@ def run(tmp_path, monkeypatch):
         path = tmp_path / 'test.mist.yml'
         path.write_text(config)
         plugin = inventory_loader.get('mistio.cloud.mist')
-        monkeypatch.setattr(plugin, '_client', lambda conn: FakeClient(dialect))
+        monkeypatch.setattr(plugin, '_connect', lambda conn: dialect)
         inventory = InventoryData()
         plugin.parse(inventory, DataLoader(), str(path), cache=False)
         return inventory

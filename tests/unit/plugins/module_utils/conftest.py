@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from ansible_collections.mistio.cloud.plugins.module_utils import client as client_module
+from ansible_collections.mistio.cloud.plugins.module_utils import dialects
+from ansible_collections.mistio.cloud.plugins.module_utils.client import Transport
 
 
 class FakeResponse(object):
@@ -50,20 +51,45 @@ class FakeSession(object):
         return ['%s %s' % (c['method'], c['path']) for c in self.calls]
 
 
+class Connection(object):
+    """A transport and the dialect dialects.connect() picks for it, as module_utils/connection.py builds them."""
+
+    def __init__(self, url, api_version='clouds', api_token=None, email=None, password=None, **transport_kwargs):
+        self.transport = Transport(url, **transport_kwargs)
+        self.url = self.transport.url
+        self.api_version = api_version
+        self.auth = dict(api_token=api_token, email=email, password=password)
+        self._dialect = None
+
+    @property
+    def dialect(self):
+        if self._dialect is None:
+            self._dialect = dialects.connect(self.transport, self.api_version, **self.auth)
+        return self._dialect
+
+    @property
+    def dialect_name(self):
+        return self.dialect.name
+
+    def request(self, method, path, json=None, retry=True):
+        return self.dialect.request(method, path, json=json, retry=retry)
+
+
 @pytest.fixture
 def make_client():
-    """make_client(routes, url=..., **client_kwargs) -> (client, session, sleeps)."""
+    """make_client(routes, url=..., **connection_kwargs) -> (connection, session, sleeps)."""
 
     def factory(routes, url='https://mist.example', **kwargs):
         kwargs.setdefault('api_version', 'clouds')
-        client = client_module.MistClient(url, **kwargs)
-        fake = FakeSession(routes, client.url)
-        fake.headers.update(client.session.headers)
-        fake.verify = client.session.verify
-        client.session = fake
+        client = Connection(url, **kwargs)
+        transport = client.transport
+        fake = FakeSession(routes, transport.url)
+        fake.headers.update(transport.session.headers)
+        fake.verify = transport.session.verify
+        transport.session = fake
         sleeps = []
-        client._sleep = sleeps.append
-        client._random = lambda: 0.5
+        transport._sleep = sleeps.append
+        transport._random = lambda: 0.5
         return client, fake, sleeps
 
     return factory

@@ -10,9 +10,11 @@ from ansible_collections.mistio.cloud.plugins.module_utils.client import MistErr
 from ansible_collections.mistio.cloud.plugins.module_utils.dialects import (
     BackendsDialect, CloudsDialect, backend_id, base58,
 )
-from ansible_collections.mistio.cloud.plugins.module_utils.providers import ProviderError
+from ansible_collections.mistio.cloud.plugins.module_utils.connection import connect
 
 TOKEN = 'a' * 64
+PASSWORD = 'hunter2-very-secret'
+HTML = '<!DOCTYPE html><html><head><title>Welcome</title></head><body>hi</body></html>'
 BACKEND_KEYS = {'id', 'name', 'provider', 'region', 'enabled', 'state', 'credentials'}
 MACHINE_KEYS = {'id', 'external_id', 'name', 'hostname', 'state', 'public_ips', 'private_ips', 'tags', 'image', 'size',
                 'location', 'backend_id', 'extra'}
@@ -48,21 +50,35 @@ def test_base58_uses_mist_alphabet():
     assert base58(33) == 'z' and base58(34) == 'A'
 
 
+def ids(dialect, name, provider, region, creds):
+    """candidate_ids of a desired backend resolved as mist_backend resolves it."""
+    from ansible_collections.mistio.cloud.plugins.module_utils.providers import resolve_provider
+    canonical, region = resolve_provider(provider, region, dialect.name)
+    found = dialect.candidate_ids({'name': name, 'provider': canonical, 'region': region, 'credentials': creds})
+    return found[0] if found else None
+
+
+def desired(dialect, name, provider, region, creds):
+    from ansible_collections.mistio.cloud.plugins.module_utils.providers import resolve_provider
+    canonical, region = resolve_provider(provider, region, dialect.name)
+    return {'name': name, 'provider': canonical, 'region': region, 'credentials': creds}
+
+
 def test_find_backend_id_backends(backends):
     dialect, session, dummy = backends({})
     creds = {'apikey': 'AKIAEXAMPLE', 'apisecret': 's'}
-    assert dialect.find_backend_id('any title', 'ec2_us_east', None, creds) == '282anRybLn34tNGugwCNK7oCisfY'
-    assert dialect.find_backend_id('other', 'aws', 'us-east-1', creds) == '282anRybLn34tNGugwCNK7oCisfY'
+    assert ids(dialect, 'any title', 'ec2_us_east', None, creds) == '282anRybLn34tNGugwCNK7oCisfY'
+    assert ids(dialect, 'other', 'aws', 'us-east-1', creds) == '282anRybLn34tNGugwCNK7oCisfY'
     rack = {'username': 'rackuser', 'apikey': 'k'}
-    assert dialect.find_backend_id('r', 'rackspace:dfw', None, rack) == 'fWyNKxbJMC5jxMZ2C9smGMzGUmM'
-    assert dialect.find_backend_id('r', 'rackspace', 'DFW', rack) == 'fWyNKxbJMC5jxMZ2C9smGMzGUmM'
-    assert dialect.find_backend_id('b', 'bare_metal', None, {'host': '10.0.0.9'}) == backend_id('bare_metal', '', '10.0.0.9')
+    assert ids(dialect, 'r', 'rackspace:dfw', None, rack) == 'fWyNKxbJMC5jxMZ2C9smGMzGUmM'
+    assert ids(dialect, 'r', 'rackspace', 'DFW', rack) == 'fWyNKxbJMC5jxMZ2C9smGMzGUmM'
+    assert ids(dialect, 'b', 'bare_metal', None, {'host': '10.0.0.9'}) == backend_id('bare_metal', '', '10.0.0.9')
     assert session.calls == []
 
 
 def test_find_backend_id_clouds_is_none(clouds):
     dialect, session, dummy = clouds({})
-    assert dialect.find_backend_id('n', 'ec2', 'us-east-1', {'apikey': 'a', 'apisecret': 'b'}) is None
+    assert ids(dialect, 'n', 'ec2', 'us-east-1', {'apikey': 'a', 'apisecret': 'b'}) is None
     assert session.calls == []
 
 
@@ -118,7 +134,7 @@ def test_add_backend_backends(backends, response):
     created = {'id': '282anRybLn34tNGugwCNK7oCisfY', 'title': 'EC2 prod', 'provider': 'ec2_us_east', 'region': '',
                'apikey': 'AKIAEXAMPLE', 'enabled': True, 'status': 'off', 'index': 0, 'apiurl': '', 'tenant_name': ''}
     dialect, session, dummy = backends({('POST', '/backends'): response(body=created)})
-    result = dialect.add_backend('EC2 prod', 'ec2', 'us-east-1', {'apikey': 'AKIAEXAMPLE', 'apisecret': 'S3CRET'})
+    result = dialect.add_backend(desired(dialect, 'EC2 prod', 'ec2', 'us-east-1', {'apikey': 'AKIAEXAMPLE', 'apisecret': 'S3CRET'}))
     assert session.calls[0]['json'] == {'title': 'EC2 prod', 'provider': 'ec2_us_east', 'apikey': 'AKIAEXAMPLE', 'apisecret': 'S3CRET'}
     assert result['state'] == 'off' and result['provider'] == 'ec2' and set(result) == BACKEND_KEYS
     assert 'S3CRET' not in repr(result)
@@ -127,18 +143,9 @@ def test_add_backend_backends(backends, response):
 def test_add_backend_is_sent_once_even_on_503(backends, response):
     dialect, session, sleeps = backends({('POST', '/backends'): response(503, text='Backend unavailable')})
     with pytest.raises(MistError) as err:
-        dialect.add_backend('r', 'rackspace', 'lon', {'username': 'u', 'apikey': 'k'})
+        dialect.add_backend(desired(dialect, 'r', 'rackspace', 'lon', {'username': 'u', 'apikey': 'k'}))
     assert len(session.calls) == 1 and sleeps == [] and err.value.ambiguous
     assert session.calls[0]['json']['provider'] == 'rackspace:lon'
-
-
-def test_add_backend_checks_input_before_sending(backends):
-    dialect, session, dummy = backends({})
-    with pytest.raises(ProviderError, match="requires credential field 'apisecret'"):
-        dialect.add_backend('x', 'ec2', 'us-east-1', {'apikey': 'a'})
-    with pytest.raises(ProviderError, match='Unknown provider'):
-        dialect.add_backend('x', 'nope', None, {})
-    assert session.calls == []
 
 
 def test_rename_toggle_delete_backends(backends, response):
@@ -214,7 +221,7 @@ def test_list_backends_clouds(clouds, response):
 def test_add_backend_clouds(clouds, response):
     created = dict(CLOUDS_LIST[0], index=0)
     dialect, session, dummy = clouds({('POST', '/api/v1/clouds'): response(body=created)})
-    result = dialect.add_backend('aws-prod', 'ec2_us_east', None, {'apikey': 'AKIAEXAMPLE', 'apisecret': 'S3CRET'})
+    result = dialect.add_backend(desired(dialect, 'aws-prod', 'ec2_us_east', None, {'apikey': 'AKIAEXAMPLE', 'apisecret': 'S3CRET'}))
     assert session.calls[0]['json'] == {'name': 'aws-prod', 'provider': 'ec2', 'apikey': 'AKIAEXAMPLE', 'apisecret': 'S3CRET',
                                         'region': 'us-east-1'}
     assert result['id'] == '0' * 32 and set(result) == BACKEND_KEYS
@@ -224,7 +231,7 @@ def test_add_backend_clouds_timeout_is_not_retried(clouds):
     import requests
     dialect, session, sleeps = clouds({('POST', '/api/v1/clouds'): requests.exceptions.ReadTimeout('read timed out')})
     with pytest.raises(MistError) as err:
-        dialect.add_backend('x', 'digitalocean', None, {'token': 'T0KEN-VALUE'})
+        dialect.add_backend(desired(dialect, 'x', 'digitalocean', None, {'token': 'T0KEN-VALUE'}))
     assert err.value.ambiguous and len(session.calls) == 1 and sleeps == []
     assert 'T0KEN-VALUE' not in str(err.value)
 
@@ -270,6 +277,184 @@ def test_list_machines_clouds(clouds, response):
 
 def test_both_dialects_share_one_interface():
     for method in ('list_providers', 'list_backends', 'add_backend', 'rename', 'set_enabled', 'update_credentials', 'delete',
-                   'list_machines', 'find_backend_id'):
+                   'list_machines', 'candidate_ids', 'can_update', 'readable_fields', 'stores'):
         assert callable(getattr(BackendsDialect, method)) and callable(getattr(CloudsDialect, method))
     assert (BackendsDialect.name, CloudsDialect.name) == ('backends', 'clouds')
+
+
+def test_api_version_is_checked():
+    with pytest.raises(MistError):
+        connect({'url': 'https://mist.example', 'api_version': 'v2'})
+
+
+def test_connect_takes_module_params():
+    params = {'url': 'https://m.example', 'api_token': TOKEN, 'email': None, 'password': None, 'api_version': 'backends',
+              'validate_certs': True, 'ca_path': None, 'timeout': 5, 'retries': 1}
+    dialect = connect(params)
+    assert (dialect.url, dialect.transport.timeout, dialect.transport.retries, dialect.name) == ('https://m.example', 5, 1, 'backends')
+
+
+def test_password_without_email_is_refused():
+    with pytest.raises(MistError) as err:
+        connect({'url': 'https://m.example', 'password': PASSWORD})
+    assert PASSWORD not in str(err.value)
+
+
+# --- auth --------------------------------------------------------------------
+
+def test_clouds_token_header_is_the_bare_token(make_client, response):
+    client, session, dummy = make_client({('GET', '/api/v1/clouds'): response(body=[])}, api_token=TOKEN)
+    client.dialect.list_backends()
+    assert session.calls[0]['headers']['Authorization'] == TOKEN
+
+
+def test_backends_token_header_with_email(make_client, response):
+    client, session, dummy = make_client({('GET', '/backends'): response(body=[])}, api_version='backends',
+                                         api_token='abc123', email='me@example.com')
+    client.dialect.list_backends()
+    assert session.calls[0]['headers']['Authorization'] == 'mist_1 me@example.com:abc123'
+
+
+def test_open_backends_server_gets_no_auth(make_client, response):
+    client, session, dummy = make_client({('GET', '/backends'): response(body=[])}, api_version='backends')
+    client.dialect.list_backends()
+    assert 'Authorization' not in session.calls[0]['headers']
+
+
+def test_clouds_login_mints_once(make_client, response):
+    routes = {('POST', '/api/v1/tokens'): response(body={'token': 'minted-token'}),
+              ('GET', '/api/v1/clouds'): response(body=[])}
+    client, session, dummy = make_client(routes, email='me@example.com', password=PASSWORD)
+    client.dialect.list_backends()
+    client.dialect.list_backends()
+    assert session.paths() == ['POST /api/v1/tokens', 'GET /api/v1/clouds', 'GET /api/v1/clouds']
+    assert session.calls[0]['json'] == {'email': 'me@example.com', 'password': PASSWORD}
+    assert 'Authorization' not in session.calls[0]['headers']
+    assert session.calls[2]['headers']['Authorization'] == 'minted-token'
+
+
+def test_backends_login_uses_auth_and_mist_1(make_client, response):
+    routes = {('POST', '/auth'): response(body={'mist_api_token': 'tok42'}), ('GET', '/backends'): response(body=[])}
+    client, session, dummy = make_client(routes, api_version='backends', email='me@example.com', password=PASSWORD)
+    client.dialect.list_backends()
+    assert session.paths() == ['POST /auth', 'GET /backends']
+    assert session.calls[1]['headers']['Authorization'] == 'mist_1 me@example.com:tok42'
+
+
+def test_backends_standalone_without_login_endpoint(make_client, response):
+    routes = {('POST', '/auth'): response(404, text='Not Found'), ('GET', '/backends'): response(body=[])}
+    client, session, dummy = make_client(routes, api_version='backends', email='me@example.com', password=PASSWORD)
+    assert client.dialect.list_backends() == []
+    assert 'Authorization' not in session.calls[1]['headers']
+
+
+def test_bad_login_is_an_auth_error_without_the_password(make_client, response):
+    routes = {('POST', '/api/v1/tokens'): response(401, text='Wrong password %s' % PASSWORD)}
+    client, dummy, dummy2 = make_client(routes, email='me@example.com', password=PASSWORD)
+    with pytest.raises(MistError) as err:
+        client.dialect.list_backends()
+    assert err.value.kind == 'auth'
+    assert 'check email and password' in str(err.value)
+    assert PASSWORD not in str(err.value) and PASSWORD not in err.value.message
+
+
+def test_bad_token_is_an_auth_error(make_client, response):
+    routes = {('GET', '/api/v1/clouds'): response(401, text='User not authenticated. Please log in')}
+    client, session, dummy = make_client(routes, api_token=TOKEN)
+    with pytest.raises(MistError) as err:
+        client.dialect.list_backends()
+    assert err.value.kind == 'auth' and err.value.status == 401
+    assert str(err.value) == ('Mist rejected the request GET /api/v1/clouds (401 User not authenticated. Please log in)'
+                              ' — check api_token (or email and password).')
+    assert TOKEN not in str(err.value)
+    assert len(session.calls) == 1
+
+
+# --- dialect detection -------------------------------------------------------
+
+def test_pinned_dialect_sends_exactly_one_request(make_client, response):
+    client, session, dummy = make_client({('GET', '/api/v1/clouds'): response(body=[])}, api_token=TOKEN)
+    client.dialect.list_backends()
+    assert session.paths() == ['GET /api/v1/clouds']
+
+
+def test_auto_detects_clouds_with_the_list_itself(make_client, response):
+    routes = {('GET', '/api/v1/clouds'): response(body=[])}
+    client, session, dummy = make_client(routes, api_version='auto', api_token=TOKEN)
+    assert client.dialect.name == 'clouds'
+    assert client.dialect.list_backends() == []
+    assert session.paths() == ['GET /api/v1/clouds']
+    assert session.calls[0]['headers']['Authorization'] == TOKEN
+    client.dialect.list_backends()
+    assert len(session.calls) == 2
+
+
+def test_auto_401_on_the_clouds_list_still_means_clouds(make_client, response):
+    routes = {('GET', '/api/v1/clouds'): response(401, text='User not authenticated. Please log in')}
+    client, session, dummy = make_client(routes, api_version='auto', api_token=TOKEN)
+    assert client.dialect.name == 'clouds'
+    assert session.paths() == ['GET /api/v1/clouds']
+
+
+def test_auto_with_a_password_logs_in_first(make_client, response):
+    routes = {('POST', '/api/v1/tokens'): response(body={'token': 't0k3n'}), ('GET', '/api/v1/clouds'): response(body=[])}
+    client, session, dummy = make_client(routes, api_version='auto', email='me@example.com', password=PASSWORD)
+    client.dialect.list_backends()
+    assert session.paths() == ['POST /api/v1/tokens', 'GET /api/v1/clouds']
+    assert session.calls[1]['headers']['Authorization'] == 't0k3n'
+
+
+def test_auto_with_a_password_on_a_backends_server(make_client, response):
+    routes = {('POST', '/api/v1/tokens'): response(404, text='Not Found'), ('POST', '/auth'): response(404, text='Not Found'),
+              ('GET', '/backends'): response(body=[])}
+    client, session, dummy = make_client(routes, api_version='auto', email='me@example.com', password=PASSWORD)
+    assert client.dialect.list_backends() == []
+    assert session.paths() == ['POST /api/v1/tokens', 'POST /auth', 'GET /backends']
+
+
+def test_auto_detection_is_cached_per_url(make_client, response):
+    routes = {('GET', '/api/v1/clouds'): response(body=[])}
+    first, session1, dummy = make_client(routes, api_version='auto', api_token=TOKEN)
+    first.dialect.list_backends()
+    second, session2, dummy = make_client(routes, api_version='auto', api_token=TOKEN)
+    second.dialect.list_backends()
+    assert session1.paths() == ['GET /api/v1/clouds']
+    assert session2.paths() == ['GET /api/v1/clouds']
+    other, session3, dummy = make_client(routes, url='https://other.example', api_version='auto', api_token=TOKEN)
+    assert other.dialect_name == 'clouds'
+    assert session3.paths() == ['GET /api/v1/clouds']
+
+
+def test_auto_detects_backends_and_reuses_the_probe(make_client, response):
+    listing = [{'id': 'abc', 'title': 'EC2', 'provider': 'ec2_us_east', 'apikey': 'AKIA', 'enabled': True, 'state': 'wait'}]
+    routes = {('GET', '/api/v1/clouds'): response(404, text='Not Found'), ('GET', '/backends'): response(body=listing)}
+    client, session, dummy = make_client(routes, api_version='auto')
+    assert client.dialect.name == 'backends'
+    assert [b['id'] for b in client.dialect.list_backends()] == ['abc']
+    assert session.paths() == ['GET /api/v1/clouds', 'GET /backends']
+    client.dialect.list_backends()
+    assert session.paths()[-1] == 'GET /backends' and len(session.calls) == 3
+
+
+def test_auto_on_a_web_site_is_not_mist(make_client, response):
+    routes = {('GET', '/api/v1/clouds'): response(404, text=HTML), ('GET', '/backends'): response(404, text=HTML)}
+    client, dummy, dummy2 = make_client(routes, api_version='auto')
+    with pytest.raises(MistError) as err:
+        client.dialect_name
+    assert err.value.kind == 'not_mist'
+    assert str(err.value).startswith('https://mist.example does not look like a Mist server (')
+    assert 'check url' in str(err.value)
+
+
+def test_auto_html_200_everywhere_is_not_mist(make_client, response):
+    client, dummy, dummy2 = make_client({('GET', '/api/v1/clouds'): response(200, text=HTML)}, api_version='auto')
+    with pytest.raises(MistError) as err:
+        client.dialect
+    assert err.value.kind == 'not_mist' and 'HTML' in str(err.value)
+
+
+def test_module_level_cache_can_be_cleared():
+    from ansible_collections.mistio.cloud.plugins.module_utils import dialects
+    dialects._DIALECT_CACHE['https://x.example'] = 'clouds'
+    dialects.clear_dialect_cache()
+    assert dialects._DIALECT_CACHE == {}

@@ -53,6 +53,22 @@ def test_doc_fragment_matches_the_argument_spec():
     assert 'clouds' in ' '.join(options['api_version']['description'])
 
 
+def test_plugin_variant_is_the_module_doc_with_env_entries():
+    modules = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']
+    plugins = yaml.safe_load(ModuleDocFragment.PLUGINS)['options']
+    assert list(plugins) == list(modules)
+    module_only = ('If not set, the value of the E(', 'marked C(no_log)', 'Minting is a C(POST)')
+    for name, doc in modules.items():
+        plugin = plugins[name]
+        for key in ('type', 'default', 'choices'):
+            assert plugin.get(key) == doc.get(key), (name, key)
+        wanted = [line for line in doc['description'] if not any(text in line for text in module_only)]
+        got = [line for line in plugin['description'] if not line.startswith('May be a template')]
+        assert got == wanted, name
+        envs = [e['name'] for e in plugin.get('env', [])]
+        assert envs == [line.split('E(')[1].split(')')[0] for line in doc['description'] if 'E(' in line], name
+
+
 def test_run_exits_with_the_result():
     class Module(mist_module.MistModule):
         def execute(self):
@@ -74,7 +90,7 @@ def test_mist_error_becomes_fail_json_with_status():
     with pytest.raises(Exit):
         Module(fake).run()
     assert fake.failed == {'msg': 'Mist rejected the request POST /backends (401 Invalid backend credentials)',
-                           'status': 401, 'error_kind': 'http'}
+                           'status': 401, 'error_kind': 'http', 'changed': False}
 
 
 def test_provider_error_becomes_fail_json():
@@ -85,13 +101,40 @@ def test_provider_error_becomes_fail_json():
     fake = FakeAnsibleModule()
     with pytest.raises(Exit):
         Module(fake).run()
-    assert fake.failed == {'msg': 'Unknown provider'}
+    assert fake.failed == {'msg': 'Unknown provider', 'changed': False}
+
+
+def test_a_failure_after_a_write_reports_changed():
+    class Module(mist_module.MistModule):
+        def execute(self):
+            self.result['changed'] = True  # an earlier write of the task succeeded
+            raise MistError('Mist failed the request DELETE /backends/b1 (503 Backend unavailable)', status=503)
+
+    fake = FakeAnsibleModule()
+    with pytest.raises(Exit):
+        Module(fake).run()
+    assert fake.failed['changed'] is True and fake.failed['status'] == 503
+
+
+def test_plan_and_task_failures_go_through_the_same_place():
+    class Module(mist_module.MistModule):
+        def execute(self):
+            self.fail('no such backend', backend={})
+
+    fake = FakeAnsibleModule()
+    with pytest.raises(Exit):
+        Module(fake).run()
+    assert fake.failed == {'msg': 'no such backend', 'backend': {}, 'changed': False}
 
 
 def test_bad_connection_options_fail_cleanly():
+    class Module(mist_module.MistModule):
+        def execute(self):
+            return {'dialect': self.dialect.name}
+
     fake = FakeAnsibleModule({'url': 'mist.example'})
     with pytest.raises(Exit):
-        mist_module.MistModule(fake)
+        Module(fake).run()
     assert 'https://' in fake.failed['msg']
 
 

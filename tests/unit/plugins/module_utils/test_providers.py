@@ -8,8 +8,7 @@ import pytest
 
 from ansible_collections.mistio.cloud.plugins.module_utils import providers
 from ansible_collections.mistio.cloud.plugins.module_utils.providers import (
-    PROVIDERS, SEED_PROVIDERS, ProviderError, credential_fields, from_wire, resolve_provider, secret_fields,
-    to_wire, validate_credentials,
+    SEED_PROVIDERS, ProviderError, credential_fields, resolve_provider, secret_fields, validate_credentials,
 )
 
 # The 26 ids of GET /providers on a backends server (MIST_API.md), in order.
@@ -37,35 +36,6 @@ def sample_credentials(canonical, dialect):
 
 def test_seed_list_is_the_26_ids_in_order():
     assert [row[0] for row in SEED_PROVIDERS] == SEED_IDS
-
-
-@pytest.mark.parametrize('seed', SEED_IDS)
-def test_every_seed_id_maps_in_the_backends_dialect(seed):
-    canonical, region = resolve_provider(seed, None, 'backends')
-    assert (canonical, region) == resolve_provider(seed)
-    body = to_wire('backends', 'b', canonical, region, sample_credentials(canonical, 'backends'))
-    assert body['provider'] == seed
-    # What the server stores: the provider split at the first ':' into provider and region.
-    stored, dummy, stored_region = seed.partition(':')
-    entry = dict(body, provider=stored, region=stored_region or body.get('region', ''))
-    assert from_wire('backends', entry)[:2] == (canonical, region)
-
-
-@pytest.mark.parametrize('seed', SEED_IDS)
-def test_every_seed_id_maps_in_the_clouds_dialect_or_says_why_not(seed):
-    if seed.startswith('rackspace_first_gen'):
-        with pytest.raises(ProviderError) as err:
-            resolve_provider(seed, None, 'clouds')
-        assert 'cannot be expressed in the clouds dialect' in str(err.value)
-        return
-    canonical, region = resolve_provider(seed, None, 'clouds')
-    body = to_wire('clouds', 'b', canonical, region, sample_credentials(canonical, 'clouds'))
-    assert body['provider'] == canonical and body.get('region') == region
-    assert from_wire('clouds', body)[:2] == (canonical, region)
-    if seed.startswith('hpcloud:'):
-        assert (canonical, region) == ('openstack', seed.split(':', 1)[1])
-    elif seed in EXPECTED:
-        assert (canonical, region) == EXPECTED[seed]
 
 
 @pytest.mark.parametrize('seed', sorted(EXPECTED))
@@ -178,74 +148,6 @@ def test_credential_field_specs():
     assert 'domain' not in [f['name'] for f in credential_fields('openstack', 'backends')]
     with pytest.raises(ProviderError):
         credential_fields('nope')
-
-
-@pytest.mark.parametrize('canonical,dialect,creds,region,expected', [
-    ('ec2', 'backends', {'apikey': 'AK', 'apisecret': 'S'}, 'us-east-1',
-     {'title': 'n', 'provider': 'ec2_us_east', 'apikey': 'AK', 'apisecret': 'S'}),
-    ('ec2', 'clouds', {'apikey': 'AK', 'apisecret': 'S'}, 'us-east-1',
-     {'name': 'n', 'provider': 'ec2', 'apikey': 'AK', 'apisecret': 'S', 'region': 'us-east-1'}),
-    ('rackspace', 'backends', {'username': 'u', 'apikey': 'K'}, 'lon',
-     {'title': 'n', 'provider': 'rackspace:lon', 'apikey': 'u', 'apisecret': 'K'}),
-    ('openstack', 'backends', {'username': 'u', 'password': 'p', 'url': 'https://k', 'tenant': 't', 'compute_endpoint': 'c'}, 'R1',
-     {'title': 'n', 'provider': 'openstack', 'region': 'R1', 'apikey': 'u', 'apisecret': 'p', 'apiurl': 'https://k',
-      'tenant_name': 't', 'compute_endpoint': 'c'}),
-    ('gce', 'backends', {'email': 'e', 'private_key': 'PK', 'project_id': 'p'}, None,
-     {'title': 'n', 'provider': 'gce', 'apikey': 'e', 'apisecret': 'PK', 'tenant_name': 'p'}),
-    ('digitalocean', 'backends', {'token': 'T'}, None, {'title': 'n', 'provider': 'digitalocean', 'apikey': 'T', 'apisecret': 'T'}),
-    ('bare_metal', 'backends', {'host': '10.0.0.1', 'ssh_user': 'root', 'ssh_port': 22, 'ssh_key': 'k1'}, None,
-     {'title': 'n', 'provider': 'bare_metal', 'machine_ip': '10.0.0.1', 'apikey': '10.0.0.1', 'machine_user': 'root',
-      'machine_port': 22, 'machine_key': 'k1'}),
-    ('bare_metal', 'clouds', {'host': '10.0.0.1', 'ssh_user': None}, None, {'name': 'n', 'provider': 'bare_metal', 'host': '10.0.0.1'}),
-    ('hpcloud', 'clouds', {'username': 'u'}, 'region-a.geo-1',
-     {'name': 'n', 'provider': 'openstack', 'username': 'u', 'region': 'region-a.geo-1'}),
-])
-def test_to_wire(canonical, dialect, creds, region, expected):
-    assert to_wire(dialect, 'n', canonical, region, creds) == expected
-
-
-def test_from_wire_shows_no_secret_for_any_provider():
-    for canonical, spec in PROVIDERS.items():
-        for dialect in spec['dialects']:
-            creds = dict((f['name'], 'value-of-%s' % f['name']) for f in credential_fields(canonical, dialect))
-            region = {'ec2': 'us-east-1', 'rackspace': 'lon', 'rackspace_first_gen': 'us', 'hpcloud': 'region-a.geo-1'}.get(canonical)
-            body = to_wire(dialect, 'n', canonical, region, creds)
-            shown = from_wire(dialect, body)[2]
-            for value in shown.values():
-                assert value.replace('value-of-', '') not in secret_fields(canonical), (canonical, dialect, shown)
-            public = [f['name'] for f in credential_fields(canonical, dialect) if not f['secret']]
-            assert bool(shown) == bool(public), (canonical, dialect, shown)
-
-
-def test_from_wire_backends_entries():
-    assert from_wire('backends', {'provider': 'ec2_us_east', 'region': '', 'apikey': 'AK'}) == ('ec2', 'us-east-1', {'apikey': 'AK'})
-    assert from_wire('backends', {'provider': 'rackspace', 'region': 'lon', 'apikey': 'u'}) == ('rackspace', 'lon', {'username': 'u'})
-    assert from_wire('backends', {'provider': 'digitalocean', 'apikey': 'TOKEN'}) == ('digitalocean', None, {})
-    assert from_wire('backends', {'provider': 'openstack', 'region': 'R', 'apikey': 'u', 'apiurl': 'https://k',
-                                  'tenant_name': 't'}) == ('openstack', 'R', {'username': 'u', 'url': 'https://k', 'tenant': 't'})
-    assert from_wire('backends', {'provider': 'bare_metal', 'apikey': '10.1.1.1'}) == ('bare_metal', None, {'host': '10.1.1.1'})
-    assert from_wire('backends', {'provider': 'newcloud', 'apikey': 'x'}) == ('newcloud', None, {})
-
-
-def test_from_wire_clouds_entries():
-    assert from_wire('clouds', {'provider': 'other', 'host': 'h'}) == ('bare_metal', None, {'host': 'h'})
-    assert from_wire('clouds', {'provider': 'ec2', 'region': 'us-east-1', 'apikey': 'AK'}) == ('ec2', 'us-east-1', {'apikey': 'AK'})
-
-
-def test_clouds_wire_names_are_the_catalogue_names():
-    # CloudsDialect.update_credentials relies on this: canonical fields go on the wire as they are.
-    for canonical, spec in PROVIDERS.items():
-        if 'clouds' in spec['dialects']:
-            creds = dict((f['name'], 'x') for f in credential_fields(canonical, 'clouds'))
-            region = {'ec2': 'us-east-1', 'rackspace': 'lon'}.get(canonical)
-            body = to_wire('clouds', 'n', canonical, region, creds)
-            assert set(creds) <= set(body)
-
-
-def test_wire_secret_fields_cover_both_dialects():
-    names = providers.wire_secret_fields()
-    assert 'apisecret' in names and 'password' in names and 'private_key' in names
-    assert 'title' not in names and 'username' not in names
 
 
 def _backend(provider, region=None):

@@ -8,6 +8,8 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.mistio.cloud.plugins.module_utils import reconcile as rc
+from ansible_collections.mistio.cloud.plugins.module_utils.client import Transport
+from ansible_collections.mistio.cloud.plugins.module_utils.dialects import DIALECT_CLASSES
 from ansible_collections.mistio.cloud.plugins.module_utils.reconcile import PlanError, plan_changes, action_names
 
 EC2_SECRETS = ('apisecret',)
@@ -30,9 +32,14 @@ def want(**over):
     return desired
 
 
+def caps(dialect):
+    """The dialect object, read by the plan for its capabilities only."""
+    return DIALECT_CLASSES[dialect](Transport('https://mist.example'))
+
+
 def plan(desired, current, dialect, **kw):
     kw.setdefault('secret_fields', EC2_SECRETS)
-    return plan_changes(desired, current, dialect, **kw)
+    return plan_changes(desired, current, caps(dialect), **kw)
 
 
 DIALECTS = ('backends', 'clouds')
@@ -230,7 +237,7 @@ def test_backends_rename_and_toggle_need_no_replace():
 # --- predict / diff --------------------------------------------------------
 
 def test_predict_create_has_no_secret():
-    after = rc.predict(want(), None, plan(want(), None, 'backends'), EC2_SECRETS, new_id='ID')
+    after = rc.predict(None, plan(want(), None, 'backends', new_id='ID'), EC2_SECRETS)
     assert after == {'id': 'ID', 'name': 'prod', 'provider': 'ec2', 'region': 'us-east-1', 'enabled': True,
                      'state': None, 'credentials': {'apikey': 'AKIAEXAMPLE'}}
 
@@ -238,19 +245,19 @@ def test_predict_create_has_no_secret():
 def test_predict_rename_disable_patch():
     desired = want(name='new', enabled=False, credentials={'apikey': 'AKIANEW', 'apisecret': 'zz'})
     actions = plan(desired, ec2('clouds'), 'clouds', update_credentials='always')
-    after = rc.predict(desired, ec2('clouds'), actions, EC2_SECRETS)
+    after = rc.predict(ec2('clouds'), actions, EC2_SECRETS)
     assert after['name'] == 'new' and after['enabled'] is False
     assert after['credentials'] == {'apikey': 'AKIANEW'}
     assert 'zz' not in repr(after)
 
 
 def test_predict_delete_and_noop():
-    assert rc.predict(want(), ec2('clouds'), [{'action': 'delete', 'id': 'x'}]) is None
-    assert rc.predict(want(), ec2('clouds'), []) == ec2('clouds')
+    assert rc.predict(ec2('clouds'), [{'action': 'delete', 'id': 'x'}]) is None
+    assert rc.predict(ec2('clouds'), []) == ec2('clouds')
 
 
 def test_diff_before_after_create_and_delete():
-    after = rc.predict(want(), None, plan(want(), None, 'clouds'), EC2_SECRETS)
+    after = rc.predict(None, plan(want(), None, 'clouds'), EC2_SECRETS)
     d = rc.diff(None, after, EC2_SECRETS)
     assert d['before'] == {}
     assert d['after'] == {'name': 'prod', 'provider': 'ec2', 'region': 'us-east-1', 'enabled': True,
@@ -259,8 +266,30 @@ def test_diff_before_after_create_and_delete():
     assert d['after'] == {} and d['before']['id'] == 'a' * 32 and 'state' not in d['before']
 
 
-def test_unknown_dialect_and_state():
+def test_unknown_state():
     with pytest.raises(PlanError):
-        plan_changes(want(), None, 'v2')
-    with pytest.raises(PlanError):
-        plan_changes(want(), None, 'clouds', state='gone')
+        plan_changes(want(), None, caps('clouds'), state='gone')
+
+
+def test_after_action_is_what_check_mode_and_the_real_run_share():
+    added = {'id': 'SERVER-ID', 'name': 'prod', 'provider': 'ec2', 'region': 'us-east-1', 'enabled': True, 'state': 'online',
+             'credentials': {'apikey': 'AKIAEXAMPLE'}}
+    create = plan(want(), None, 'clouds')[0]
+    assert rc.after_action(None, create, EC2_SECRETS)['id'] is None
+    assert rc.after_action(None, create, EC2_SECRETS, added=added) == added
+    renamed = rc.after_action(added, {'action': 'rename', 'id': 'SERVER-ID', 'name': 'n2'})
+    assert renamed['name'] == 'n2' and added['name'] == 'prod'
+
+
+def test_clouds_bare_metal_is_never_patched():
+    current = ec2('clouds', provider='bare_metal', region=None, credentials={'host': '10.0.0.1'})
+    desired = {'name': 'prod', 'provider': 'bare_metal', 'region': None, 'enabled': None, 'credentials': {'host': '10.0.0.2'}}
+    with pytest.raises(PlanError, match='cannot update the host of a bare_metal backend in place'):
+        plan(desired, current, 'clouds', secret_fields=())
+
+
+def test_the_plan_reads_capabilities_never_a_dialect_name():
+    import ansible_collections.mistio.cloud.plugins.module_utils.reconcile as plan_module
+    source = open(plan_module.__file__).read()
+    for name in ("'backends'", "'clouds'", '.name ==', 'BACKENDS', 'CLOUDS'):
+        assert name not in source

@@ -48,14 +48,9 @@ class FakeDialect(object):
         return self.providers
 
 
-class FakeClient(object):
-    def __init__(self, dialect):
-        self.dialect = dialect
-
-
 def run_module(monkeypatch, capsys, dialect, **params):
     """Run main() with a fake client; return (exit code, result dict)."""
-    monkeypatch.setattr(mist_module.MistClient, 'from_options', classmethod(lambda cls, options: FakeClient(dialect)))
+    monkeypatch.setattr(mist_module, 'connect', lambda options: dialect)
     args = {'url': 'http://127.0.0.1:1', 'api_token': 'x' * 64}
     args.update(params)
     with patch_module_args(args):
