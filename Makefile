@@ -57,8 +57,9 @@ ee-check: venv
 demo: venv
 	VENV=$(VENV) examples/demo.sh
 
+## bench: every benchmark in bench/ (needs a quiet machine; ~10-20 min), then the ratios they are judged by
 bench: venv
-	PATH=$(BIN):$$PATH $(BIN)/python bench/inventory_bench.py
+	PATH=$(BIN):$$PATH $(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache collections tests/output

@@ -12,9 +12,6 @@ Import them as ``from helpers import ...`` (tests/conftest.py puts tests/ on sys
   are wrapped at 80 columns, and may be cut after a hyphen).
 - ``leaked(text, *secrets)``: the secrets that appear in the output, also when a
   line wrap cut one in two; ``[]`` is the answer a test wants.
-- ``FLUSH_CACHE_PLAYBOOK`` and ``AnsibleRun.flush_inventory_cache`` (in
-  tests/integration/conftest.py): `ansible-inventory --flush-cache` is 2.19+;
-  `ansible-playbook --flush-cache` does the same on every version.
 - ``VERBOSE_ENV``: the environment that makes `-vvv` print a module's
   ``invocation`` (with its no_log masking) on every version; 2.21 stopped by default.
 """
@@ -30,9 +27,6 @@ from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
 ANSIBLE_CORE = tuple(int(part) for part in ansible.__version__.split('.')[:2])
-
-# An empty play: enough for ansible-playbook to build (and, with --flush-cache, refresh) the inventory.
-FLUSH_CACHE_PLAYBOOK = '- hosts: all\n  gather_facts: false\n  tasks: []\n'
 
 # INJECT_INVOCATION: off by default since 2.21, unknown (and ignored) before.
 VERBOSE_ENV = {'ANSIBLE_INJECT_INVOCATION': 'true'}

@@ -26,8 +26,9 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.mistio.cloud.plugins.module_utils.client import MistError
 
 KINDS = ('images', 'sizes', 'locations', 'machines')
-# One worker per backend up to this many at the same time (the inventory's max_workers default).
-DEFAULT_WORKERS = 8
+# One worker per backend up to this many at the same time (the inventory's max_workers default,
+# chosen from measurements: see bench/README.md).
+DEFAULT_WORKERS = 32
 
 
 # --------------------------------------------------------------------------
@@ -221,28 +222,49 @@ def name_matches(name, patterns):
     return not patterns or any(fnmatch.fnmatchcase(name or '', pattern) for pattern in patterns)
 
 
+def _has_tag(tags, key, value):
+    """tags has key, with value unless value is null or empty."""
+    if str(key) not in tags:
+        return False
+    return value is None or str(value) == '' or tags[str(key)] == str(value)
+
+
 def _tags_match(tags, wanted):
-    for key, value in (wanted or {}).items():
-        if str(key) not in tags:
-            return False
-        if value is not None and str(value) != '' and tags[str(key)] != str(value):
-            return False
-    return True
+    return all(_has_tag(tags, key, value) for key, value in (wanted or {}).items())
 
 
-def select_machines(machines, states=None, names=None, tags=None):
+def _states(states):
+    return set(str(s).lower() for s in states or () if s is not None and str(s) != '')
+
+
+def select_machines(machines, states=None, names=None, tags=None, exclude_states=None, exclude_names=None,
+                    exclude_tags=None):
     """The machines in one of states (case-insensitive), whose name matches one of names
     (shell patterns), and that have every tag of tags ({key: value}; a null or empty value
-    only asks for the key), in their order. Shared by mist_machine_info and the inventory."""
-    wanted_states = set(str(s).lower() for s in states or () if s is not None and str(s) != '')
+    only asks for the key), in their order. Shared by mist_machine_info and the inventory.
+
+    The exclude_ filters leave out a machine in one of exclude_states, whose name matches one
+    of exclude_names, or that has any one tag of exclude_tags.
+    """
+    wanted_states, unwanted_states = _states(states), _states(exclude_states)
+    unwanted_names = _patterns(exclude_names)
+    if not (wanted_states or unwanted_states or _patterns(names) or unwanted_names or tags or exclude_tags):
+        return list(machines)  # no filter: the inventory's common case, for every backend
     selected = []
     for item in machines:
-        if wanted_states and str(item.get('state') or '').lower() not in wanted_states:
+        state = str(item.get('state') or '').lower()
+        if (wanted_states and state not in wanted_states) or state in unwanted_states:
             continue
         if not name_matches(item.get('name'), names):
             continue
-        if tags and not _tags_match(tags_dict(item.get('tags')), tags):
+        if unwanted_names and name_matches(item.get('name'), unwanted_names):
             continue
+        if tags or exclude_tags:
+            have = tags_dict(item.get('tags'))
+            if not _tags_match(have, tags):
+                continue
+            if any(_has_tag(have, key, value) for key, value in (exclude_tags or {}).items()):
+                continue
         selected.append(item)
     return selected
 

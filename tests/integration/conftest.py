@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FLUSH_CACHE_PLAYBOOK, VERBOSE_ENV
+from helpers import VERBOSE_ENV
 
 REPO = Path(__file__).resolve().parents[2]
 PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
@@ -89,17 +89,6 @@ class AnsibleRun:
         full_env = {"ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"}
         full_env.update(env or {})
         return self._run([str(BIN / "ansible-inventory"), "-i", str(source)] + list(args), env=full_env, cwd=cwd)
-
-    def flush_inventory_cache(self, source, env=None):
-        """Build the inventory with its cache flushed (`ansible-inventory --flush-cache` is 2.19+ only)."""
-        play = Path(str(source) + ".flush.yml")
-        play.write_text(FLUSH_CACHE_PLAYBOOK)
-        full_env = {"ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"}
-        full_env.update(env or {})
-        try:
-            return self._run([str(BIN / "ansible-playbook"), "-i", str(source), "--flush-cache", str(play)], env=full_env)
-        finally:
-            play.unlink()
 
 
 @pytest.fixture(scope="session")

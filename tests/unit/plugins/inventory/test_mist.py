@@ -47,14 +47,14 @@ def test_sanitise_group_name(text, expected):
 
 
 def test_backend_group_names_unique_and_prefixed():
-    names, collided = mist.backend_group_names([backend('a', 'prod'), backend('b', 'staging')], prefix='mist_')
+    names, collided, _hosts = mist.backend_group_names([backend('a', 'prod'), backend('b', 'staging')], prefix='mist_')
     assert names == {'a': 'mist_prod', 'b': 'mist_staging'}
     assert collided == []
 
 
 def test_backend_group_names_collision_renames_every_member():
     backends = [backend('id1', 'prod web'), backend('id2', 'prod-web'), backend('id3', 'other')]
-    names, collided = mist.backend_group_names(backends)
+    names, collided, _hosts = mist.backend_group_names(backends)
     assert names == {'id1': 'prod_web_id1', 'id2': 'prod_web_id2', 'id3': 'other'}
     expected = [('id1', 'prod_web', 'prod_web_id1'), ('id2', 'prod_web', 'prod_web_id2')]
     assert [(b['id'], old, new) for b, old, new in collided] == expected
@@ -62,13 +62,13 @@ def test_backend_group_names_collision_renames_every_member():
 
 def test_backend_group_names_reserved_and_empty():
     backends = [backend('X-1', 'mist'), backend('y2', '!!!'), backend('z3', 'all')]
-    names, collided = mist.backend_group_names(backends, reserved=('mist', 'all', 'ungrouped'))
+    names, collided, _hosts = mist.backend_group_names(backends, reserved=('mist', 'all', 'ungrouped'))
     assert names == {'X-1': 'mist_X_1', 'y2': 'backend_y2', 'z3': 'all_z3'}
     assert len(collided) == 2
 
 
 def test_backend_group_names_digit_id_suffix_has_single_separator():
-    names, dummy = mist.backend_group_names([backend('282a', 'prod'), backend('9b', 'prod')])
+    names, dummy, _hosts = mist.backend_group_names([backend('282a', 'prod'), backend('9b', 'prod')])
     assert names == {'282a': 'prod_282a', '9b': 'prod_9b'}
 
 
@@ -129,16 +129,26 @@ def test_host_vars_are_copies():
     assert source['public_ips'] == ['203.0.113.1'] and source['extra'] == {}
 
 
-def test_normalise_tags():
-    assert mist.normalise_tags(['web', 'prod']) == {'web': '', 'prod': ''}
-    assert mist.normalise_tags([{'key': 'a', 'value': 'b'}]) == {'a': 'b'}
-    assert mist.normalise_tags(None) == {}
-
-
 @pytest.mark.parametrize('connect_with, expected', [
     ('public_ip', '203.0.113.1'), ('private_ip', '10.0.0.1'), ('hostname', 'h.example'), ('none', None)])
 def test_connect_address(connect_with, expected):
     assert mist.connect_address(machine('m', 'n', hostname='h.example'), connect_with) == expected
+
+
+def test_connect_address_falls_back_in_order():
+    no_public = machine('m', 'n', public=(), hostname='h.example')
+    assert mist.connect_address(no_public, ['public_ip', 'private_ip', 'hostname']) == '10.0.0.1'
+    assert mist.connect_address(no_public, ['hostname', 'private_ip']) == 'h.example'
+    only_name = machine('m', 'n', public=(), private=(), hostname='h.example')
+    assert mist.connect_address(only_name, ['public_ip', 'private_ip', 'hostname']) == 'h.example'
+    assert mist.connect_address(only_name, ['public_ip', 'private_ip']) is None
+    assert mist.connect_address(only_name, []) is None
+
+
+def test_host_vars_prefix():
+    assert mist.host_vars(machine('m1', 'web'), backend('b1', 'prod'), prefix='m_')['m_name'] == 'web'
+    plain = mist.host_vars(machine('m1', 'web'), backend('b1', 'prod'), prefix='')
+    assert plain['name'] == 'web' and plain['backend_name'] == 'prod' and 'mist_name' not in plain
 
 
 def test_connect_address_missing():
@@ -186,15 +196,15 @@ def test_select_backends_unknown_provider_is_an_error():
         mist.select_backends(BACKENDS, providers=['nosuch'])
 
 
+def test_select_backends_exclude_names():
+    assert ids(mist.select_backends(BACKENDS, exclude_names=['prod-*'])) == ['b3']
+    assert ids(mist.select_backends(BACKENDS, names=['prod-*'], exclude_names=['*-rs'])) == ['b1']
+    assert ids(mist.select_backends(BACKENDS, include_disabled=True, exclude_names=['staging'])) == ['b1', 'b2', 'b4']
+
+
 def test_select_backends_unknown_region_is_an_error():
     with pytest.raises(ProviderError, match="'rackspace:london'.*valid regions: dfw, ord, iad, lon, syd, hkg"):
         mist.select_backends(BACKENDS, providers=['aws', 'rackspace:london'])
-
-
-def test_select_machines_by_state():
-    machines = [machine('1', 'a'), machine('2', 'b', state='stopped'), machine('3', 'c', state='Running')]
-    assert ids(mist.select_machines(machines, [])) == ['1', '2', '3']
-    assert ids(mist.select_machines(machines, ['running'])) == ['1', '3']
 
 
 # -- parse() against a fake client ------------------------------------------
@@ -266,8 +276,12 @@ def test_parse_builds_groups_hosts_and_vars(run):
     host = inv.hosts['m1'].vars
     assert host['ansible_host'] == '203.0.113.1'
     assert host['mist_name'] == 'web' and host['mist_backend_name'] == 'prod' and host['mist_region'] == 'us-east-1'
-    assert 'ansible_host' not in inv.hosts['db'].vars
+    assert inv.hosts['db'].vars['ansible_host'] == '10.0.0.1'  # no public IP: the private one (default order)
     assert dialect.calls == ['backends', 'b1', 'b2']  # the disabled backend is never read
+    # Provider groups hold the backend groups, not each host.
+    assert [g.name for g in inv.groups['mist_provider_ec2'].child_groups] == ['prod']
+    assert inv.groups['mist_provider_ec2'].hosts == []
+    assert sorted(h.name for h in inv.groups['mist_provider_ec2'].get_hosts()) == ['db', 'm1', 'm3']
 
 
 def test_parse_constructed_and_hostnames(run):
@@ -344,3 +358,61 @@ def test_parse_listing_failure_is_one_clear_error(run):
             raise mist.mist_client.MistError('Mist rejected the request GET /api/v1/clouds (401 Not authorized).', status=401)
     with pytest.raises(AnsibleParserError, match='cannot list the backends of https://mist.example: .*401'):
         run('plugin: mistio.cloud.mist\nurl: https://mist.example\n', Broken([], {}))
+
+
+def test_parse_host_var_prefix_reaches_hostnames_and_compose(run):
+    machines = {'b1': [machine('m1', 'web', tags={'role': 'web'})]}
+    config = '\n'.join([
+        'plugin: mistio.cloud.mist',
+        'url: https://mist.example',
+        'host_var_prefix: cloud_',
+        'hostnames: [cloud_tags.missing, backend_name]',
+        'compose: {role: cloud_tags.role}',
+        'keyed_groups: [{key: cloud_state, prefix: state}]',
+    ]) + '\n'
+    inv = run(config, FakeDialect(DIALECT_BACKENDS[:1], machines))
+    # The host is named by backend_name, so the backend group 'prod' gets the backend id appended.
+    assert list(inv.hosts) == ['prod'] and 'prod_b1' in inv.groups and 'prod' not in inv.groups
+    host = inv.hosts['prod'].vars
+    assert host['cloud_name'] == 'web' and host['role'] == 'web' and 'mist_name' not in host
+    assert 'state_running' in inv.groups
+
+
+def test_parse_empty_prefix(run):
+    machines = {'b1': [machine('m1', 'web')]}
+    inv = run('plugin: mistio.cloud.mist\nurl: https://mist.example\nhost_var_prefix: ""\nhostnames: [id]\n',
+              FakeDialect(DIALECT_BACKENDS[:1], machines))
+    assert inv.hosts['m1'].vars['name'] == 'web' and inv.hosts['m1'].vars['backend_id'] == 'b1'
+
+
+@pytest.mark.parametrize('line, message', [
+    ('host_var_prefix: "1x"', 'host_var_prefix must be empty or start a valid variable name'),
+    ('host_var_prefix: "a-b"', 'host_var_prefix must be empty or start a valid variable name'),
+    ('connect_with: [none, public_ip]', 'connect_with: none cannot be combined with public_ip'),
+])
+def test_parse_bad_options_are_clear(run, line, message):
+    with pytest.raises(AnsibleParserError, match=message):
+        run('plugin: mistio.cloud.mist\nurl: https://mist.example\n%s\n' % line, FakeDialect(DIALECT_BACKENDS[:1], {}))
+
+
+def test_parse_connect_with_none_and_single(run):
+    machines = {'b1': [machine('m1', 'web', public=())]}
+    inv = run('plugin: mistio.cloud.mist\nurl: https://mist.example\nconnect_with: none\n', FakeDialect(DIALECT_BACKENDS[:1], machines))
+    assert 'ansible_host' not in inv.hosts['web'].vars
+    inv = run('plugin: mistio.cloud.mist\nurl: https://mist.example\nconnect_with: public_ip\n', FakeDialect(DIALECT_BACKENDS[:1], machines))
+    assert 'ansible_host' not in inv.hosts['web'].vars
+
+
+def test_parse_bare_metal_group_and_host_share_no_name(run, monkeypatch):
+    """A bare-metal backend named like its one machine: the group gets the id, no warning."""
+    warnings = []
+    monkeypatch.setattr(mist.InventoryModule().display, 'warning', lambda msg, *a, **k: warnings.append(msg))
+    backends = [backend('bm1', 'db01', 'bare_metal'), backend('b2', 'prod')]
+    machines = {'bm1': [machine('x1', 'db01')], 'b2': [machine('m1', 'mist'), machine('m2', 'mist_provider_ec2')]}
+    inv = run('plugin: mistio.cloud.mist\nurl: https://mist.example\n', FakeDialect(backends, machines))
+    assert 'db01' in inv.hosts and 'db01' not in inv.groups
+    assert [h.name for h in inv.groups['db01_bm1'].hosts] == ['db01']
+    # A machine named like a group the plugin cannot rename is named by its id.
+    assert sorted(inv.hosts) == ['db01', 'm1', 'm2']
+    assert not set(inv.hosts) & set(inv.groups)
+    assert warnings == []

@@ -301,3 +301,24 @@ def test_list_resources_not_a_list(make_client, response):
     with pytest.raises(MistError) as caught:
         client.dialect.list_resources('images', 'b')
     assert caught.value.kind == 'not_mist'
+
+
+def _machine(mid, name, state='running', tags=None):
+    return {'id': mid, 'name': name, 'state': state, 'tags': tags or {}}
+
+
+def test_select_machines_includes_and_excludes():
+    machines = [_machine('1', 'web-1', tags={'role': 'web', 'env': 'prod'}),
+                _machine('2', 'web-2', state='stopped', tags={'role': 'web', 'scratch': ''}),
+                _machine('3', 'db-1', tags={'role': 'db', 'ansible': 'skip'}),
+                _machine('4', 'db-2', state='Terminated', tags={})]
+    select = resources.select_machines
+    assert ids(select(machines, names=['web-*'])) == ['1', '2']
+    assert ids(select(machines, exclude_names=['web-*', 'db-2'])) == ['3']
+    assert ids(select(machines, exclude_states=['terminated', 'STOPPED'])) == ['1', '3']
+    assert ids(select(machines, tags={'role': 'web'})) == ['1', '2']
+    assert ids(select(machines, tags={'role': 'web', 'env': None})) == ['1']       # every tag
+    assert ids(select(machines, tags={'env': ''})) == ['1']                        # the key only
+    assert ids(select(machines, exclude_tags={'ansible': 'skip', 'scratch': ''})) == ['1', '4']  # any tag
+    assert ids(select(machines, exclude_tags={'role': 'other'})) == ['1', '2', '3', '4']
+    assert ids(select(machines, states=['running'], names=['*-1'], exclude_tags={'role': 'db'})) == ['1']
