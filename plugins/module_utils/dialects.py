@@ -31,16 +31,18 @@ from ansible_collections.mistio.cloud.plugins.module_utils import resources
 API_VERSIONS = ('auto', 'backends', 'clouds')
 
 # api_version: auto is resolved once per process and url (the inventory
-# plugin and several tasks in one run share it).
+# plugin and several tasks in one run share it); so is an era, once learnt.
 _DIALECT_CACHE = {}
+_ERA_CACHE = {}
 
 # Mist's own base58 order: lower case before upper case (not Bitcoin's).
 BASE58_ALPHABET = '123456789abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ'
 
 
 def clear_dialect_cache():
-    """Forget every detected dialect (tests; a server upgraded mid-run)."""
+    """Forget every detected dialect and era (tests; a server upgraded mid-run)."""
     _DIALECT_CACHE.clear()
+    _ERA_CACHE.clear()
 
 
 def base58(number):
@@ -69,10 +71,10 @@ class _Dialect(object):
 
     name = None
     collection = None
+    ERAS = ()
     # Capabilities (read by the plan and the modules; never the name).
     computed_ids = False      # a backend's id follows from its provider and credentials
     unique_names = False      # the server refuses two backends with one name
-    name_field = 'title'      # the add body's name field
 
     def __init__(self, transport, api_token=None, email=None, password=None):
         self.transport = transport
@@ -85,11 +87,45 @@ class _Dialect(object):
         transport.add_secret(self._token)
         transport.add_secret(self._password)
 
-    # Capabilities ----------------------------------------------------------
+    # Eras and capabilities -------------------------------------------------
+
+    @property
+    def era(self):
+        """The era of the server (one of ERAS), or None until an answer told it."""
+        return _ERA_CACHE.get((self.name, self.url))
+
+    @era.setter
+    def era(self, value):
+        _ERA_CACHE[(self.name, self.url)] = value
+
+    @property
+    def name_field(self):
+        """The add body's name field."""
+        return 'title'
+
+    def added_name(self, desired):
+        """The name the server gives a backend it adds (the declared one, unless it names it itself)."""
+        return desired.get('name')
 
     def can_update(self, canonical):
         """Whether a backend of this provider can have its credentials changed in place."""
         return False
+
+    def hosts_on_machines(self, canonical):
+        """Whether a backend of this provider keeps its host on its machines, not in its listed fields."""
+        return False
+
+    def id_fields(self, canonical):
+        """Credential fields never listed back that its computed id follows: a different id means they changed."""
+        return ()
+
+    def machine_hosts(self, backend_id):
+        """The hosts of a backend's machines (their host names and addresses), one GET."""
+        hosts = []
+        for machine in self.list_machines(backend_id):
+            hosts.extend(value for value in [machine.get('hostname')] + machine.get('public_ips', []) + machine.get('private_ips', [])
+                         if value and value not in hosts)
+        return hosts
 
     def readable_fields(self, canonical):
         """The non-secret credential fields a list shows back: only these are ever compared."""
@@ -149,8 +185,15 @@ class _Dialect(object):
     # Backends -------------------------------------------------------------
 
     def list_backends(self):
-        """Every backend (enabled or not), normalised."""
-        return [self.normalise(entry) for entry in self._get_list(self._path()) if isinstance(entry, dict)]
+        """Every backend (enabled or not), normalised; the entries tell the era when it is not known yet."""
+        entries = [entry for entry in self._get_list(self._path()) if isinstance(entry, dict)]
+        if entries and self.era is None:
+            self.era = self.era_of_entries(entries)
+        return [self.normalise(entry) for entry in entries]
+
+    def era_of_entries(self, entries):
+        """The era listed entries show, or None."""
+        return None
 
     def add_backend(self, desired):
         """Add a resolved, validated desired backend; never retried blindly (see safe create). Returns it normalised."""
@@ -219,7 +262,7 @@ class _Dialect(object):
             enabled = enabled.strip().lower() not in ('0', 'false', 'no', '')
         return {
             'id': str(entry.get('id')),
-            'name': entry.get('title') or entry.get('name') or entry.get('provider'),
+            'name': self.listed_name(entry),
             'provider': canonical,
             'region': region,
             'enabled': bool(enabled),
@@ -231,6 +274,10 @@ class _Dialect(object):
         """(canonical, region, non-secret credentials) of a listed entry; unknown providers pass through."""
         raise NotImplementedError
 
+    def listed_name(self, entry):
+        """The backend's name in a listed entry."""
+        raise NotImplementedError
+
 
 class BackendsDialect(_Dialect):
     """mist.io up to 0.9 (eras B1, B2): /backends at the root, computable backend ids."""
@@ -240,6 +287,29 @@ class BackendsDialect(_Dialect):
     login_path = '/auth'
     token_field = 'mist_api_token'
     computed_ids = True
+    ERAS = ('B1', 'B2')
+    # B2 (9af63a984 model.py:113-124) hashes the URL and tenant of these too; B1 does not.
+    URL_IN_ID = ('openstack', 'hpcloud')
+    # Any apiurl naming hpcloudsvc is stored as this (9af63a984 methods.py:180).
+    HPCLOUD_AUTH_URL = 'https://region-a.geo-1.identity.hpcloudsvc.com:35357/v2.0/tokens'
+
+    def era_of_entries(self, entries):
+        # Late B2 lists tenant_name (cf2a04a2f); B1 never does. Early B2 looks like B1 here.
+        return 'B2' if any('tenant_name' in entry for entry in entries) else None
+
+    def listed_name(self, entry):
+        # The server lists `title or provider` (methods.py:1522-1537).
+        return entry.get('title') or entry.get('provider')
+
+    def id_fields(self, canonical):
+        # A bare-metal id is provider + host (model.py get_id); its listed apikey is "".
+        return ('host',) if canonical == 'bare_metal' else ()
+
+    def added_name(self, desired):
+        # A bare-metal backend is titled by its host whatever the body says (views.py:176-200).
+        if desired.get('provider') == 'bare_metal':
+            return (desired.get('credentials') or {}).get('host')
+        return desired.get('name')
 
     def auth_header(self):
         if self._token and self._email:
@@ -258,6 +328,9 @@ class BackendsDialect(_Dialect):
         spec = catalogue.PROVIDERS.get(canonical)
         if not spec:
             return frozenset()
+        if canonical == 'bare_metal':
+            return frozenset()  # listed apikey is "" (MIST_API.md 1, list entry)
+        # Only apikey is listed among the credentials (MIST_API.md 3.4).
         return frozenset(f['name'] for f in spec['fields'] if not f['secret'] and 'apikey' in f['backends'])
 
     def list_providers(self):
@@ -265,7 +338,7 @@ class BackendsDialect(_Dialect):
         entries = data.get('supported_providers', []) if isinstance(data, dict) else []
         return [{'id': e.get('provider'), 'title': e.get('title') or e.get('provider'), 'aliases': []} for e in entries]
 
-    def update_credentials(self, backend_id, fields):
+    def update_credentials(self, backend_id, fields, provider=None):
         raise NotSupported('The Mist server speaks the backends dialect, which has no way to update the credentials of '
                            'backend %s; use update_credentials: on_create, or delete and re-add it yourself.' % backend_id)
 
@@ -287,13 +360,45 @@ class BackendsDialect(_Dialect):
         return body
 
     def candidate_ids(self, desired):
-        """The id the server will give this backend (the title is not part of it)."""
+        """The ids the server may give this backend (model.py get_id of each era).
+
+        docker: provider+title+apiurl; bare metal: provider+host; OpenStack and HP in
+        B2: provider+region+apikey+apiurl+tenant_name; others: provider+region+apikey.
+        Until the era is known, OpenStack and HP have one candidate per era.
+        """
         body = self.add_body(desired)
-        wire_provider, dummy, wire_region = body['provider'].partition(':')
-        if not wire_region:
-            wire_region = body.get('region') or ''
-        key = body.get('machine_ip') if wire_provider == 'bare_metal' else body.get('apikey')
-        return [backend_id(wire_provider, wire_region, key)]
+        provider, dummy, region = body['provider'].partition(':')
+        region = region or body.get('region') or ''
+        if provider == 'docker':
+            return [backend_id(provider, body.get('title') or '', body.get('apiurl') or '')]
+        if provider == 'bare_metal':
+            return [backend_id(provider, '', body.get('machine_ip'))]
+        ids = []
+        if provider in self.URL_IN_ID and self.era != 'B1':
+            tail = '%s%s' % (self._b2_apiurl(provider, body.get('apiurl') or ''), body.get('tenant_name') or '')
+            ids.append(backend_id(provider, region, '%s%s' % (body.get('apikey') or '', tail)))
+        if provider not in self.URL_IN_ID or self.era != 'B2':
+            ids.insert(0, backend_id(provider, region, body.get('apikey')))
+        return ids
+
+    def _b2_apiurl(self, provider, apiurl):
+        """The apiurl as B2 stores (and hashes) it (9af63a984 methods.py:166-180)."""
+        if 'hpcloudsvc' in apiurl:
+            return self.HPCLOUD_AUTH_URL
+        if provider == 'openstack':
+            for suffix in ('/v2.0/', '/v2.0'):
+                if apiurl.endswith(suffix):
+                    apiurl = apiurl.split(suffix)[0]
+                    break
+            apiurl = apiurl.rstrip('/')
+        return apiurl
+
+    def add_backend(self, desired):
+        added = super(BackendsDialect, self).add_backend(desired)
+        ids = self.candidate_ids(desired)
+        if self.era is None and len(ids) == 2 and added['id'] in ids:
+            self.era = 'B1' if added['id'] == ids[0] else 'B2'
+        return added
 
     def _identity(self, entry):
         provider = str(entry.get('provider') or '')
@@ -319,21 +424,64 @@ class CloudsDialect(_Dialect):
     login_path = '/api/v1/tokens'
     token_field = 'token'
     unique_names = True
-    name_field = 'name'
-    # Providers whose clouds refuse a PATCH (their host details live on machines).
-    NOT_UPDATABLE = frozenset(['bare_metal', 'libvirt'])
+    ERAS = ('C1', 'C3')
+    # Providers whose clouds list no fields and refuse a PATCH: their hosts live on machines
+    # (MIST_API.md 2.5, "OtherServer clouds don't support update", libvirt likewise).
+    MACHINE_HELD = frozenset(['bare_metal', 'libvirt'])
+    # Fields no secret to the user that a cloud never lists in an era (MIST_API.md 2.5 table).
+    UNLISTED = {
+        'C1': frozenset(),
+        'C3': frozenset([('docker', 'auth_user'), ('docker', 'cert_file'), ('docker', 'ca_cert_file'),
+                         ('vsphere', 'ca_cert_file')]),
+    }
+    # Provider ids as the servers list them, where they differ from the catalogue's (MIST_API.md 3.3).
+    LISTED_PROVIDERS = {'other': 'bare_metal', 'packet': 'equinixmetal'}
+
+    def era_of_entries(self, entries):
+        # C1 lists title (dd989442f clouds/models.py:237-261), C3 name (clouds/models.py:263-289).
+        if any('name' in entry for entry in entries):
+            return 'C3'
+        if any('title' in entry for entry in entries):
+            return 'C1'
+        return None
+
+    @property
+    def name_field(self):
+        # C1 reads title only; C3 name (and refuses a leftover title). Until told, name.
+        return 'title' if self.era == 'C1' else 'name'
+
+    def listed_name(self, entry):
+        return entry.get('name') or entry.get('title')
 
     def can_update(self, canonical):
-        return canonical not in self.NOT_UPDATABLE
+        return canonical not in self.MACHINE_HELD
+
+    def hosts_on_machines(self, canonical):
+        return canonical in self.MACHINE_HELD
 
     def readable_fields(self, canonical):
         spec = catalogue.PROVIDERS.get(canonical)
-        if not spec:
+        if not spec or canonical in self.MACHINE_HELD:
             return frozenset()
-        return frozenset(f['name'] for f in spec['fields'] if not f['secret'] and self.name in f['dialects'])
+        eras = [self.era] if self.era in self.UNLISTED else list(self.UNLISTED)
+        unlisted = set()
+        for era in eras:
+            unlisted.update(field for provider, field in self.UNLISTED[era] if provider == canonical)
+        return frozenset(f['name'] for f in spec['fields']
+                         if not f['secret'] and self.name in f['dialects'] and f['name'] not in unlisted)
 
     def stores(self, canonical):
         return super(CloudsDialect, self).stores(canonical) or bool(catalogue.PROVIDERS.get(canonical, {}).get('clouds_as'))
+
+    def add_backend(self, desired):
+        """Add with name; a 400 that asks for a title is C1, which refused before writing: the same add with title."""
+        try:
+            return super(CloudsDialect, self).add_backend(desired)
+        except MistError as exc:
+            if exc.status != 400 or self.name_field != 'name' or 'title' not in (exc.message or ''):
+                raise
+        self.era = 'C1'
+        return super(CloudsDialect, self).add_backend(desired)
 
     def list_providers(self):
         data = self.request('GET', '/api/v1/providers')
@@ -347,33 +495,37 @@ class CloudsDialect(_Dialect):
             providers.append({'id': name, 'title': title, 'aliases': list(entry.get('aliases') or [])})
         return providers
 
-    def update_credentials(self, backend_id, fields):
-        """PATCH the changed provider fields (clouds wire names are the catalogue's names)."""
+    def update_credentials(self, backend_id, fields, provider=None):
+        """PATCH the changed provider fields, under their wire names."""
         fields = dict((k, v) for k, v in (fields or {}).items() if v is not None)
         if not fields:
             return False
-        self.request('PATCH', self._path(backend_id), json=fields)
+        self.request('PATCH', self._path(backend_id), json=self._wire_fields(provider, fields))
         return True
+
+    def _wire_fields(self, canonical, creds):
+        wire = dict((f['name'], f['clouds']) for f in catalogue.PROVIDERS.get(canonical, {}).get('fields', ()))
+        return dict((wire.get(key, key), value) for key, value in creds.items())
 
     def add_body(self, desired):
         spec = catalogue.provider_spec(desired['provider'])
-        body = {'name': desired.get('name'), 'provider': spec.get('clouds_as', desired['provider'])}
-        body.update(_given(desired.get('credentials')))
+        body = {self.name_field: desired.get('name'), 'provider': spec.get('clouds_as', desired['provider'])}
+        body.update(self._wire_fields(desired['provider'], _given(desired.get('credentials'))))
         if desired.get('region'):
             body['region'] = desired['region']
         return body
 
     def _identity(self, entry):
         provider = str(entry.get('provider') or '')
-        canonical = catalogue.canonical_name(provider)
+        canonical = self.LISTED_PROVIDERS.get(provider, provider)
         region = entry.get('region') or None
         spec = catalogue.PROVIDERS.get(canonical)
         creds = {}
         for field in spec['fields'] if spec else ():
             if field['secret'] or self.name not in field['dialects']:
                 continue
-            if entry.get(field['name']) not in (None, ''):
-                creds[field['name']] = entry[field['name']]
+            if entry.get(field['clouds']) not in (None, ''):
+                creds[field['name']] = entry[field['clouds']]
         return canonical, region, creds
 
 

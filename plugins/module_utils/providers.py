@@ -34,7 +34,7 @@ def _f(name, backends=None, required=DIALECTS, secret=False, clouds=True):
 
     backends: wire field names in the backends dialect (None: not taken there).
     required: the dialects in which the field must be given.
-    clouds: whether the clouds dialect takes it (under its own name).
+    clouds: whether the clouds dialect takes it: True under its own name, or its wire name there.
     """
     dialects = []
     if backends:
@@ -47,6 +47,7 @@ def _f(name, backends=None, required=DIALECTS, secret=False, clouds=True):
         'required': tuple(d for d in required if d in dialects),
         'dialects': tuple(dialects),
         'backends': tuple(backends or ()),
+        'clouds': clouds if isinstance(clouds, str) else name,
     }
 
 
@@ -109,18 +110,18 @@ PROVIDERS = {
         'title': 'SoftLayer', 'aliases': ['ibm'], 'region': None, 'dialects': DIALECTS,
         'fields': [_f('username', backends=['apikey']), _f('apikey', backends=['apisecret'], secret=True)],
     },
-    # The host is the backends key field, so its computable id follows the host.
+    # Backends era: the host URL is apiurl (part of the id, with the title), the basic-auth
+    # user and password are apikey and apisecret (both optional), and there is no TLS.
     'docker': {
         'title': 'Docker', 'aliases': [], 'region': None, 'dialects': DIALECTS,
         'fields': [
-            _f('host', backends=['apikey', 'apiurl']),
+            _f('host', backends=['apiurl']),
             _f('port', backends=['docker_port'], required=()),
-            _f('auth_user', backends=['auth_user'], required=()),
-            # The backends server insists on an apisecret, which for Docker is this password.
-            _f('auth_password', backends=['apisecret'], required=(BACKENDS,), secret=True),
-            _f('key_file', backends=['key_file'], required=(), secret=True),
-            _f('cert_file', backends=['cert_file'], required=()),
-            _f('ca_cert_file', backends=['ca_cert_file'], required=()),
+            _f('auth_user', backends=['apikey'], required=(), clouds='username'),
+            _f('auth_password', backends=['apisecret'], required=(), secret=True, clouds='password'),
+            _f('key_file', required=(), secret=True),
+            _f('cert_file', required=()),
+            _f('ca_cert_file', required=()),
         ],
     },
     'bare_metal': {

@@ -130,11 +130,18 @@ def plan_changes(desired, current, caps, secret_fields=(), state='present',
     if current is None:
         actions = [{'action': 'create', 'name': desired.get('name'), 'provider': desired.get('provider'),
                     'region': desired.get('region'), 'credentials': creds, 'new_id': new_id}]
+        if caps.added_name(desired) != desired.get('name'):
+            # The server names it itself (a bare-metal backend by its host): give it the declared name.
+            actions[0]['name'] = caps.added_name(desired)
+            actions.append({'action': 'rename', 'id': new_id, 'name': desired.get('name')})
         if desired.get('enabled') is False:
             actions.append({'action': 'disable', 'id': new_id})
         return actions
 
     changed = identity_changes(desired, current, caps, secret_fields)
+    if desired.get('new_ids') and current.get('id') not in desired['new_ids']:
+        # A field never listed back but hashed into the id (a bare-metal host): the id tells it changed.
+        changed += [f for f in caps.id_fields(current.get('provider')) if f in creds and f not in changed]
     secrets = _secrets_given(desired, secret_fields) if update_credentials == UPDATE_ALWAYS else []
     name = desired.get('name')
     if name is None:
@@ -153,17 +160,20 @@ def plan_changes(desired, current, caps, secret_fields=(), state='present',
     actions = []
     if name != current.get('name'):
         actions.append({'action': 'rename', 'id': current['id'], 'name': name})
-    if changed or secrets:
-        if not caps.can_update(current.get('provider')):
+    if not caps.can_update(current.get('provider')):
+        # Its host details are never listed, so only update_credentials: always can ask to change them.
+        asked = sorted(set(changed) | set(secrets) | (set(creds) if update_credentials == UPDATE_ALWAYS else set()))
+        if asked:
             raise PlanError(
-                'Backend %r (id %s): the server cannot update the %s of a %s backend in place. Remove it with '
-                'state: absent and add it again.'
-                % (current.get('name'), current.get('id'), ', '.join(sorted(set(changed) | set(secrets))), current.get('provider')))
+                'Backend %r (id %s): the server cannot update the %s of a %s backend in place (it refuses any '
+                'update of it). Remove it with state: absent and add it again.'
+                % (current.get('name'), current.get('id'), ', '.join(asked), current.get('provider')))
+    if changed or secrets:
         fields = dict((k, v) for k, v in creds.items() if k in changed or k in secrets)
         if 'region' in changed:
             fields['region'] = desired['region']
         actions.append({'action': 'update_credentials', 'id': current['id'], 'fields': fields,
-                        'changed': sorted(set(changed) | set(secrets))})
+                        'provider': current.get('provider'), 'changed': sorted(set(changed) | set(secrets))})
     if enabled is not None and bool(enabled) != bool(current.get('enabled')):
         actions.append({'action': 'enable' if enabled else 'disable', 'id': current['id']})
     return actions
@@ -200,7 +210,8 @@ def resolve_desired(params, caps, current):
 
     params: the task's name, id, provider, region, credentials and enabled.
     Returns {name, provider (canonical or None: keep), region, enabled,
-    credentials, secret_fields, new_id (the computed id, where ids are computed)}.
+    credentials, secret_fields, new_ids (where ids are computed: the ids the
+    server may give it, one per era that computes it differently), new_id}.
     Raises PlanError or ProviderError with a sentence saying what to fix.
     """
     creds = clean_credentials(params.get('credentials'))
@@ -227,7 +238,9 @@ def resolve_desired(params, caps, current):
         'name': params.get('name'), 'provider': provider, 'region': region, 'enabled': params.get('enabled'),
         'credentials': creds, 'secret_fields': catalogue.secret_fields(checked) if known else [],
     }
-    desired['new_id'] = _computed_id(desired, current, caps)
+    desired['new_ids'] = _computed_ids(desired, current, caps)
+    # The id a new backend will have, when only one is possible (else the server's answer tells).
+    desired['new_id'] = desired['new_ids'][0] if len(desired['new_ids']) == 1 else None
     return desired
 
 
@@ -251,22 +264,61 @@ def _resolve_provider(provider, region, caps, current):
         raise
 
 
-def _computed_id(desired, current, caps):
-    """Where ids are computed: the id the declared (else current) provider, region and key give."""
+def _computed_ids(desired, current, caps):
+    """Where ids are computed: the ids the declared (else current) provider, region and key may give."""
     if not caps.computed_ids or not (desired['provider'] or current):
-        return None
+        return []
     current = current or {}
     creds = dict(current.get('credentials') or {})
     creds.update(desired['credentials'])
     whole = {
-        'name': desired['name'], 'provider': desired['provider'] or current.get('provider'),
+        'name': desired['name'] if desired['name'] is not None else current.get('name'),
+        'provider': desired['provider'] or current.get('provider'),
         'region': desired['region'] if desired['region'] is not None else current.get('region'), 'credentials': creds,
     }
     try:
-        ids = caps.candidate_ids(whole)
+        return caps.candidate_ids(whole)
     except catalogue.ProviderError:
-        return None
-    return ids[0] if ids else None
+        return []
+
+
+def find_current(backends, params, caps):
+    """(the backend the task is about or None, how it was found: 'id', 'name' or 'computed id').
+
+    By O(id), else by exact name; else, where the server names a backend itself on
+    add (a bare-metal backend is titled by its host), by the id it computes.
+    Several backends sharing the name raise PlanError (see select_backend).
+    """
+    if params.get('id'):
+        return select_backend(backends, backend_id=params['id']), 'id'
+    current = select_backend(backends, name=params.get('name'))
+    if current is not None or not caps.computed_ids or not params.get('provider'):
+        return current, 'name'
+    try:
+        provider, region = catalogue.resolve_provider(params['provider'], params.get('region'), caps.name)
+    except catalogue.ProviderError:
+        return None, 'name'
+    wanted = {'name': params.get('name'), 'provider': provider, 'region': region,
+              'credentials': clean_credentials(params.get('credentials'))}
+    if caps.added_name(wanted) == wanted['name']:
+        return None, 'name'
+    try:
+        ids = caps.candidate_ids(wanted)
+    except catalogue.ProviderError:
+        return None, 'name'
+    matches = [b for b in backends if b.get('id') in ids]
+    return (matches[0], 'computed id') if len(matches) == 1 else (None, 'name')
+
+
+def check_held_host(desired, current, hosts):
+    """A declared host that none of the backend's machines has: the server cannot change it (PlanError)."""
+    host = clean_credentials(desired.get('credentials')).get('host')
+    if host is None or not hosts or str(host).strip() in hosts:
+        return
+    raise PlanError(
+        'Backend %r (id %s) is a %s backend whose host is %s; the server cannot update the host of such a backend '
+        '(it refuses any update of it). Remove it with state: absent and add it again with host %s.'
+        % (current.get('name'), current.get('id'), current.get('provider'), ', '.join(hosts), host))
 
 
 def check_plan(actions, backends, current, desired, caps):
@@ -275,27 +327,27 @@ def check_plan(actions, backends, current, desired, caps):
         if action['action'] in ('create', 'replace'):
             if action['action'] == 'replace':
                 _raise_problems(catalogue.validate_credentials(action['provider'], desired['credentials'], caps.name))
-            _check_id_free(backends, desired['new_id'], action['name'], current if action['action'] == 'replace' else None)
+            _check_id_free(backends, desired['new_ids'], action['name'], current if action['action'] == 'replace' else None)
         if action['action'] == 'rename' and caps.unique_names:
             _check_name_free(backends, action['name'], current)
 
 
-def _check_id_free(backends, new_id, name, replacing):
+def _check_id_free(backends, new_ids, name, replacing):
     """Computed ids: the declared credentials give an id another backend has (the server's 409)."""
-    if not new_id:
-        return
     for backend in backends:
-        if backend['id'] == new_id and (replacing is None or backend['id'] != replacing['id']):
+        new_id = backend['id']
+        if new_id in new_ids and (replacing is None or new_id != replacing['id']):
             raise PlanError('Backend %r cannot be added: its provider, region and key compute to id %s, which backend %r '
                             'already has (the server would answer 409 Backend exists). To manage that backend, set id: %s '
                             '(and name: %s to rename it).' % (name, new_id, backend['name'], new_id, name))
 
 
 def _check_name_free(backends, name, current):
+    current_id = current['id'] if current else None
     for backend in backends:
-        if backend['name'] == name and backend['id'] != current['id']:
+        if backend['name'] == name and backend['id'] != current_id:
             raise PlanError('Cannot rename backend %s to %r: backend %s already has that name, and names are unique '
-                            'on this server.' % (current['id'], name, backend['id']))
+                            'on this server.' % (current_id, name, backend['id']))
 
 
 def action_names(actions):

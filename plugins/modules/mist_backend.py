@@ -24,6 +24,16 @@ description:
   - The C(backends) dialect (mist.io 0.9) has no way to update a backend, and derives the backend id from its
     provider, region and key. A change of those fails with an explanation, unless O(allow_replace_with_new_id=true)
     allows the module to add a new backend with the new credentials and then delete the old one.
+  - "Eras: the module works with every Mist release it knows (MIST_API.md eras B1, B2, C1, C3) and learns which one
+    it talks to from the server's answers. A C(clouds) add sends C(name); a Mist CE release of 2017-2021 that asks for
+    C(title) instead gets the same add again with C(title) (it refused the first one before writing anything)."
+  - "Only the credential fields the server lists back are compared, per provider and era: a field that is never listed
+    (a secret, the host of a bare-metal or libvirt cloud, which lives on its machine, most C(backends) fields other than
+    C(apikey)) is never diffed and never causes an update."
+  - "Bare metal: a C(backends) server titles a new bare-metal backend by its host, so the module renames it to O(name)
+    in the same task, and finds such a backend by the id its host computes when no backend has the name. A C(clouds)
+    server cannot update a bare-metal (or libvirt) cloud: it is never sent a C(PATCH), and O(update_credentials=always)
+    for one fails with an explanation."
   - "Safe create: when an add fails in a way that leaves its outcome unknown (timeout, dropped connection, 5xx) or with
     a 409, the module lists the backends again and only adds once more if the backend is not there, so there is one
     backend in every case."
@@ -120,25 +130,27 @@ options:
         description: DigitalOcean API token. Secret.
         type: str
       host:
-        description: Docker, vSphere and libvirt host; the bare-metal server's address (required in the C(backends) dialect).
+        description:
+          - Docker, vSphere and libvirt host; the bare-metal server's address (required in the C(backends) dialect).
+          - For Docker on a C(backends) server, the daemon's URL (C(http://host)), part of the backend's id with its name.
         type: str
       port:
         description: Docker daemon port.
         type: int
       auth_user:
-        description: Docker basic-auth user.
+        description: Docker basic-auth user (a C(clouds) server's C(username); C(apikey) on a C(backends) server).
         type: str
       auth_password:
-        description: Docker basic-auth password. Secret.
+        description: Docker basic-auth password (C(password); C(apisecret) on a C(backends) server). Secret.
         type: str
       key_file:
-        description: Docker TLS client key (PEM text). Secret.
+        description: Docker TLS client key (PEM text; C(clouds) dialect only). Secret.
         type: str
       cert_file:
-        description: Docker TLS client certificate (PEM text).
+        description: Docker TLS client certificate (PEM text; C(clouds) dialect only).
         type: str
       ca_cert_file:
-        description: Docker TLS CA certificate (PEM text).
+        description: Docker TLS CA certificate (PEM text; C(clouds) dialect only).
         type: str
       ssh_user:
         description: Bare-metal SSH user (the server's default is C(root)).
@@ -369,11 +381,18 @@ class MistBackend(MistModule):
         dialect = self.dialect
         self.result['dialect'] = dialect.name
         backends = dialect.list_backends()
-        current = reconcile.select_backend(backends, p['id'], None if p['id'] else p['name'])
+        current, found_by = reconcile.find_current(backends, p, dialect)
+        if found_by == 'computed id' and current['name'] != p['name']:
+            self.module.warn('Backend %r was found by the id its provider and credentials give (%s), not by name: '
+                             'the server names such a backend itself (by its host) when it is added.'
+                             % (current['name'], current['id']))
         if p['state'] == 'absent':
             return self.absent(current)
 
         desired = reconcile.resolve_desired(p, dialect, current)
+        if current and (desired['credentials'] or {}).get('host') and dialect.hosts_on_machines(current['provider']):
+            # Its host is on its machine, never in the list: one more read, only when a host is declared.
+            reconcile.check_held_host(desired, current, dialect.machine_hosts(current['id']))
         try:
             actions = reconcile.plan_changes(
                 desired, current, dialect, secret_fields=desired['secret_fields'], state='present',
@@ -386,7 +405,9 @@ class MistBackend(MistModule):
         if self.check_mode:
             after = reconcile.predict(current, actions, desired['secret_fields'])
         else:
+            self.executed = []
             after = self.apply(desired, current, actions)
+            actions = self.executed
         return self.report(current, after, actions, desired['secret_fields'])
 
     # --- writes -----------------------------------------------------------
@@ -412,14 +433,17 @@ class MistBackend(MistModule):
                 if kind == 'replace':
                     self.dialect.delete(action['id'])
             elif kind == 'rename':
+                if after.get('name') == action['name']:
+                    continue
                 self.dialect.rename(after['id'], action['name'])
             elif kind == 'update_credentials':
-                self.dialect.update_credentials(after['id'], action['fields'])
+                self.dialect.update_credentials(after['id'], action['fields'], action.get('provider'))
             elif kind in ('enable', 'disable'):
                 if after.get('enabled') == (kind == 'enable'):
                     continue
                 self.dialect.set_enabled(after['id'], kind == 'enable')
             after = reconcile.after_action(after, action, secrets, added=added)
+            self.executed.append(action)
             self.result['changed'] = True
         return after
 
@@ -433,7 +457,7 @@ class MistBackend(MistModule):
             except MistError as exc:
                 if not (exc.ambiguous or exc.status == 409):
                     raise
-                found = self.find_added(action['name'], desired['new_id'])
+                found = self.find_added(action['name'], desired['new_ids'])
                 if found is not None:
                     self.module.warn('Adding backend %r failed (%s), but it is on the server now; using it.'
                                      % (action['name'], exc))
@@ -442,10 +466,10 @@ class MistBackend(MistModule):
                     raise
         return None
 
-    def find_added(self, name, new_id):
+    def find_added(self, name, new_ids):
         backends = self.dialect.list_backends()
-        if new_id:
-            matches = [b for b in backends if b['id'] == new_id]
+        if new_ids:
+            matches = [b for b in backends if b['id'] in new_ids]
         else:
             matches = [b for b in backends if b['name'] == name]
         return matches[0] if len(matches) == 1 else None

@@ -29,7 +29,7 @@ def test_demo_runs_end_to_end():
     assert int(recaps[0]) > 0 and recaps[1] == '0', 'the second run of backends.yml must change nothing'
     assert '+    "name": "rackspace-lon",' in out, 'the check-mode diff shows the planned rename'
     assert "rename: ['rename'] -> rackspace-lon" in out and "retire: ['delete']" in out
-    for group in ('@prod_ec2:', '@docker_host:', '@mist_legacy:', '@legacy_eu:', '@lab_metal:'):
+    for group in ('@prod_ec2:', '@docker_host:', '@mist_legacy:', '@legacy_eu:', '@lab_other:'):
         assert group in out
     # The simulator was stopped: nothing listens on its port any more.
     port = url.rsplit(':', 1)[1]

@@ -20,10 +20,14 @@ SECRET_B = 'scenario-secret-Zp3wB2'
 @pytest.mark.parametrize('dialect,kind,verbose', [
     ('clouds', 'ec2', True),
     ('clouds', 'rackspace', False),
-    ('clouds', 'bare_metal', False),
+    pytest.param('clouds', 'bare_metal', False, marks=pytest.mark.xfail(strict=True, reason=(
+        'issue 10: real mist.api never lists the host fields of a bare-metal cloud and refuses its PATCH '
+        '(400 OtherServer clouds), and refuses TEST-NET hosts (500 Mist Error)'))),
     ('backends', 'ec2', False),
     ('backends', 'rackspace', True),
-    ('backends', 'bare_metal', False),
+    pytest.param('backends', 'bare_metal', False, marks=pytest.mark.xfail(strict=True, reason=(
+        'issue 10: real mist.io replaces a bare-metal title by its host, so a re-run by name misses the '
+        'backend and its add is a 409 Backend exists'))),
 ])
 def test_scenario(ansible, sim, mistsim_token, dialect, kind, verbose):
     """Contract scenario (see backend_scenario.yml), run with --diff (and -vvv for two of them):

@@ -112,7 +112,13 @@ def test_html_error_page_from_a_proxy(ansible, sim, mistsim_token):
     assert counts[('GET', '/api/v1/clouds', 502)] == 4
 
 
-@pytest.mark.parametrize('api_version, path', [('clouds', '/api/v1/providers'), ('backends', '/providers')])
+PROVIDERS_SHAPE = pytest.mark.xfail(strict=True, reason=(
+    "issue 10: real mist.api (v4.4 and later, C1 and C3) lists a provider as {name: its display name, "
+    "aliases, driver, category, features}: the id is `driver` (`ec2`), `name` is 'Amazon Web Services'"))
+
+
+@pytest.mark.parametrize('api_version, path', [pytest.param('clouds', '/api/v1/providers', marks=PROVIDERS_SHAPE),
+                                               ('backends', '/providers')])
 def test_503_twice_then_200(ansible, sim, mistsim_token, api_version, path):
     sim.fault(method='GET', path='^%s$' % path, status=503, count=2, retry_after='0')
     ansible.assert_ok(playbook(ansible, 'transport_retry.yml', mist_url=sim.url, mist_token=mistsim_token,
@@ -121,6 +127,7 @@ def test_503_twice_then_200(ansible, sim, mistsim_token, api_version, path):
     assert not sim.faults()
 
 
+@PROVIDERS_SHAPE
 def test_503_backoff_without_retry_after(ansible, sim, mistsim_token):
     """Without Retry-After the client backs off 0.5 s then 1 s (plus up to 25% jitter)."""
     sim.fault(method='GET', path='^/api/v1/providers$', status=503, count=2)
@@ -132,7 +139,12 @@ def test_503_backoff_without_retry_after(ansible, sim, mistsim_token):
     assert 0.5 <= gaps[0] < 1.0 and 1.0 <= gaps[1] < 1.6, gaps
 
 
-@pytest.mark.parametrize('api_version, dialect', [('auto', 'clouds'), ('backends', 'backends')])
+@pytest.mark.parametrize('api_version, dialect', [
+    pytest.param('auto', 'clouds', marks=pytest.mark.xfail(strict=True, reason=(
+        'issue 10: real mist.api v4.5.0 and later (C1, C3) never checks the password of POST /api/v1/tokens '
+        '(auth/views.py create_token), so the wrong-password login this test expects to fail succeeds'))),
+    ('backends', 'backends'),
+])
 def test_login_keeps_password_and_minted_token_out_of_vvv(ansible, sim, api_version, dialect):
     if dialect == 'clouds':
         sim.seed({'clouds': [{'name': 'production', 'provider': 'ec2', 'apikey': 'AKIAEXAMPLE',

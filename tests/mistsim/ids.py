@@ -19,10 +19,16 @@ def b58encode(number):
     return ''.join(reversed(digits))
 
 
-def backend_id(provider, region, apikey):
-    """id = base58(int(sha1(provider + region + apikey).hexdigest(), 16))."""
-    digest = hashlib.sha1((provider + (region or '') + apikey).encode('utf-8')).hexdigest()
+def b58_sha1(*parts):
+    """mist.io's get_id: base58(int(sha1(concat of parts).hexdigest(), 16))."""
+    digest = hashlib.sha1(''.join(parts).encode('utf-8')).hexdigest()
     return b58encode(int(digest, 16))
+
+
+def backend_id(provider, region, apikey):
+    """The id of a provider+region+apikey backend (every provider but docker and bare metal,
+    and, from B2, OpenStack and HP: see backends_api.id_fields)."""
+    return b58_sha1(provider, region or '', apikey)
 
 
 def hex_id(nbytes=16):

@@ -72,12 +72,15 @@ def cloud_machine(owner_id, base, index, given=None, seen=None):
 
 
 def single_host(owner_id, name, host, cloud=False, port=22):
-    """A bare metal backend/cloud has one machine: the host itself."""
+    """A bare metal backend/cloud has one machine: the host itself. mist.io's
+    BareMetalDriver lists it with id = the host without dots and spaces, name = the
+    host, no private ips and only `can_reboot` (methods.py:66-100, 601-606)."""
     given = {'name': name, 'state': 'running', 'public_ips': [host], 'private_ips': []}
     if cloud:
         given.update(hostname=host, ssh_port=port, tags={})
         return [cloud_machine(owner_id, name, 0, given)]
-    given.update(id=host, tags=[])
+    given.update(id=host.replace('.', '').replace(' ', ''), tags=[], extra={}, imageId=None, size=None,
+                 can_stop=False, can_start=False, can_destroy=False, can_reboot=True, can_tag=False)
     return [backend_machine(owner_id, name, 0, given)]
 
 

@@ -16,9 +16,12 @@ A seed is a JSON object; every key is optional (see seed_example.json)::
                     "owner": "<optional user email>", "machines": [...] or "machine_count": N}]
     }
 
-Backends and clouds go through the same validation as the API (order of checks,
-duplicates, the credential rule); the first failure aborts the whole seed, which is
-applied in one transaction. Explicit machines are partial: each given field
+Backends and clouds go through the same validation as the API of the era the
+simulator speaks (order of checks, duplicates, the credential rule), except that
+cloud hosts are not checked (a seed is state the server already holds); a cloud is
+named by `name` in every era, and a bare-metal backend's `title` is applied as a
+rename after its add (which names it after its host). The first failure aborts
+the whole seed, which is applied in one transaction. Explicit machines are partial: each given field
 overrides the generated machine at that position (tags: a list of strings for
 backends, an object for clouds). The CLI applies --seed only to a fresh database,
 so a restart with the same --db does not seed twice.
@@ -80,6 +83,9 @@ def apply(app, doc):
                                            machine_list=given, machine_count=count)
             except HttpError as exc:
                 raise SeedError('%s: %d %s' % (where, exc.status, exc.message)) from None
+            if params.get('title') and made['title'] != params['title']:
+                # a bare-metal add names the backend after its host; the seed's title is a later rename
+                app.backends.retitle(made['id'], params['title'])
             created['backends'].append(made['id'])
         for index, item in enumerate(_items(doc, 'clouds', dict)):
             where = 'clouds[%d]' % index
@@ -88,9 +94,12 @@ def apply(app, doc):
             if cloud_id is not None and (not isinstance(cloud_id, str) or not cloud_id):
                 raise SeedError('%s: "id" must be a non-empty string' % where)
             params = dict((k, v) for k, v in item.items() if k not in EXTRA_KEYS)
+            if 'name' in params:   # a seed names a cloud `name` in every era
+                params[app.clouds.facts['name_field']] = params.pop('name')
             try:
                 made = app.clouds.create(params, owner, enabled=item.get('enabled', True) is not False,
-                                         machine_list=given, machine_count=count, cloud_id=cloud_id)
+                                         machine_list=given, machine_count=count, cloud_id=cloud_id,
+                                         check_hosts=False)
             except HttpError as exc:
                 raise SeedError('%s: %d %s' % (where, exc.status, exc.message)) from None
             created['clouds'].append(made['id'])

@@ -19,7 +19,7 @@ from mistsim import eras as era_names
 from mistsim.backends_api import BackendsApi
 from mistsim.clouds_api import CloudsApi
 from mistsim.store import Store
-from mistsim.web import HttpError, Request, text
+from mistsim.web import HttpError, Request, plain, text
 
 DIALECTS = ('backends', 'clouds')
 DEFAULT_EMAIL = 'demo@mist.local'
@@ -84,12 +84,15 @@ class MistSim:
         try:
             return self._route(req)
         except HttpError as exc:
-            return text(exc.status, exc.message)
+            return exc.response()
         except Exception:  # a bug must still answer, never kill the thread silently
             traceback.print_exc(file=sys.stderr)
-            return text(500, 'Internal Server Error')
+            return plain(500, 'Internal Server Error', html=True)   # both servers' exception view
 
     def _route(self, req):
+        owner = self._owner(req.path)
+        if owner and hasattr(self.auth[owner], 'before_routing'):
+            self.auth[owner].before_routing(req)
         for cls, regex, methods, auth in self.routes:
             match = regex.fullmatch(req.path)
             # Neither server answers 405: a method a route lacks is pyramid's 404.
@@ -99,7 +102,21 @@ class MistSim:
             if auth and (cls.DIALECT == 'clouds' or self.backends_auth):
                 self.auth[cls.DIALECT].authenticate(req)
             return getattr(self.apis[cls], methods[req.method])(req)
-        raise HttpError(404, 'Not Found')
+        raise self._not_found(req.path)
+
+    def _owner(self, path):
+        """The dialect a path belongs to: clouds under /api/ (and /version), else backends;
+        a server speaking one dialect owns every path. None when that dialect is not served."""
+        if self.dialects == frozenset(['clouds']):
+            return 'clouds'
+        if self.dialects == frozenset(['backends']):
+            return 'backends'
+        return 'clouds' if path in ('/api', '/version') or path.startswith('/api/') else 'backends'
+
+    def _not_found(self, path):
+        """The 404 of the server the path belongs to (mist.api's UI page, pyramid's page for mist.io)."""
+        owner = self._owner(path)
+        return type(self.auth[owner]).NOT_FOUND if owner else HttpError(404, 'Not Found')
 
 
 class BodyTooLarge(Exception):

@@ -102,6 +102,15 @@ class Store:
     def add_user(self, email, password):
         self.put(ACCOUNT, 'user', email, {'email': email, 'password': password})
 
+    def user_email(self, email):
+        """The stored email of a user, matched case-insensitively, or None."""
+        if self.get(ACCOUNT, 'user', email) is not None:
+            return email
+        with self._lock:
+            rows = self._conn.execute("SELECT id FROM records WHERE scope=? AND kind='user' AND lower(id)=?",
+                                      (ACCOUNT, email.lower())).fetchall()
+        return rows[0][0] if rows else None
+
     def check_password(self, email, password):
         user = self.get(ACCOUNT, 'user', email)
         return bool(user) and isinstance(password, str) and user['password'] == password

@@ -5,16 +5,21 @@ import json
 import urllib.parse
 
 TEXT = 'text/plain; charset=UTF-8'
+HTML = 'text/html; charset=UTF-8'   # pyramid's default for Response(str): both real servers' errors
 JSON = 'application/json'
 
 
 class HttpError(Exception):
     """An error answered as a plain-text body, like the real servers do."""
 
-    def __init__(self, status, message):
+    def __init__(self, status, message, html=False):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.html = html
+
+    def response(self):
+        return plain(self.status, self.message, self.html)
 
 
 class Response:
@@ -27,6 +32,11 @@ class Response:
 
 def text(status, message):
     return Response(status, message, TEXT)
+
+
+def plain(status, message, html=False):
+    """A plain-text body, labelled text/html when the real server did so."""
+    return Response(status, message, HTML if html else TEXT)
 
 
 def ok():
@@ -68,7 +78,7 @@ class Request:
         try:
             return self.json_object()
         except ValueError:
-            raise HttpError(500, 'Internal Server Error') from None
+            raise HttpError(500, 'Internal Server Error', html=True) from None
 
     def clouds_params(self):
         """mist.api's params_from_request: the JSON body, else the query/form parameters."""

@@ -36,10 +36,15 @@ class Client:
         return self.request('DELETE', path, **kwargs)
 
 
-def assert_text(response, status, body):
-    """A plain-text answer with exactly this status and body."""
+def assert_text(response, status, body, html=False):
+    """A plain-text answer with exactly this status and body; `html`: labelled text/html,
+    as the real servers label their plain-text errors and `OK`."""
     assert (response.status_code, response.text) == (status, body)
-    assert response.headers['Content-Type'].startswith('text/plain')
+    assert response.headers['Content-Type'].startswith('text/html' if html else 'text/plain')
+
+
+def assert_html_text(response, status, body):
+    assert_text(response, status, body, html=True)
 
 
 def raw(url, method, path, body=None, headers=None):

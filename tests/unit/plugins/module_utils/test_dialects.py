@@ -458,3 +458,120 @@ def test_module_level_cache_can_be_cleared():
     dialects._DIALECT_CACHE['https://x.example'] = 'clouds'
     dialects.clear_dialect_cache()
     assert dialects._DIALECT_CACHE == {}
+
+
+# --- eras (MIST_API.md sections 0-3), as recorded wire exchanges ------------------
+
+C1_TITLE_400 = 'Bad Request: Cloud title may only contain ASCII letters, numbers, dashes and dots'
+
+
+def _ec2(dialect, name='aws'):
+    return desired(dialect, name, 'ec2', 'us-east-1', {'apikey': 'AKIAEXAMPLE', 'apisecret': 'S3CRET'})
+
+
+@pytest.mark.parametrize('refusal', [C1_TITLE_400, 'Required parameter not provided: title'])
+def test_c1_add_sends_name_then_the_same_add_with_title(clouds, response, refusal):
+    created = {'id': 'c' * 32, 'title': 'aws', 'provider': 'ec2', 'enabled': True, 'state': 'online', 'apikey': 'AKIAEXAMPLE',
+               'region': 'us-east-1'}
+    dialect, session, dummy = clouds({('POST', '/api/v1/clouds'): [response(400, text=refusal), response(body=created),
+                                                                   response(body=created)]})
+    added = dialect.add_backend(_ec2(dialect))
+    assert added['name'] == 'aws' and dialect.era == 'C1' and dialect.name_field == 'title'
+    first, second = session.calls[0]['json'], session.calls[1]['json']
+    assert first['name'] == 'aws' and 'title' not in first
+    assert second['title'] == 'aws' and 'name' not in second and dict(second, name='aws', title=None) == dict(first, title=None)
+    dialect.add_backend(_ec2(dialect, 'aws2'))  # the era is remembered: title straight away
+    assert session.calls[2]['json']['title'] == 'aws2' and len(session.calls) == 3
+
+
+def test_c3_add_refusal_about_the_name_is_not_retried(clouds, response):
+    dialect, session, dummy = clouds({('POST', '/api/v1/clouds'): response(
+        400, text='Bad Request: Cloud name may only contain ASCII letters, numbers, dashes and dots')})
+    with pytest.raises(MistError):
+        dialect.add_backend(_ec2(dialect, 'bad/name'))
+    assert len(session.calls) == 1 and dialect.era is None
+
+
+@pytest.mark.parametrize('entry,era', [({'title': 'a'}, 'C1'), ({'name': 'a'}, 'C3')])
+def test_clouds_era_is_learnt_from_the_list(clouds, response, entry, era):
+    listed = dict(entry, id='c' * 32, provider='ec2', enabled=True, state='online', region='us-east-1')
+    dialect, dummy, dummy2 = clouds({('GET', '/api/v1/clouds'): response(body=[listed])})
+    assert dialect.list_backends()[0]['name'] == 'a' and dialect.era == era
+    assert dialect.add_body(_ec2(dialect))[dialect.name_field] == 'aws'
+    assert ('title' in dialect.add_body(_ec2(dialect))) == (era == 'C1')
+
+
+def test_clouds_listed_provider_ids_are_canonical_and_azure_is_not_guessed(clouds, response):
+    entries = [{'id': '1' * 32, 'name': 'metal', 'provider': 'other'}, {'id': '2' * 32, 'name': 'eq', 'provider': 'packet'},
+               {'id': '3' * 32, 'title': 'classic', 'provider': 'azure'}]
+    dialect, dummy, dummy2 = clouds({('GET', '/api/v1/clouds'): response(body=entries)})
+    assert [b['provider'] for b in dialect.list_backends()] == ['bare_metal', 'equinixmetal', 'azure']
+
+
+def test_clouds_readable_fields_per_era(clouds):
+    dialect, dummy, dummy2 = clouds({})
+    assert dialect.readable_fields('bare_metal') == frozenset() and dialect.readable_fields('libvirt') == frozenset()
+    assert not dialect.can_update('bare_metal') and not dialect.can_update('libvirt') and dialect.can_update('ec2')
+    dialect.era = 'C1'
+    assert {'host', 'port', 'auth_user', 'cert_file'} <= dialect.readable_fields('docker')
+    dialect.era = 'C3'
+    assert dialect.readable_fields('docker') == frozenset(['host', 'port'])
+    assert 'auth_password' not in dialect.readable_fields('docker')
+
+
+def test_clouds_docker_fields_go_and_come_back_under_their_wire_names(clouds, response):
+    listed = {'id': 'd' * 32, 'title': 'dock', 'provider': 'docker', 'host': '10.1.1.1', 'port': 2375, 'username': 'bob'}
+    dialect, session, dummy = clouds({('GET', '/api/v1/clouds'): response(body=[listed]),
+                                      ('PATCH', '/api/v1/clouds/' + 'd' * 32): response(text='OK')})
+    assert dialect.list_backends()[0]['credentials'] == {'host': '10.1.1.1', 'port': 2375, 'auth_user': 'bob'}
+    dialect.update_credentials('d' * 32, {'auth_user': 'eve', 'auth_password': 'PW'}, 'docker')
+    assert session.calls[1]['json'] == {'username': 'eve', 'password': 'PW'}
+
+
+# Examples computed with the real get_id (MIST_API.md section 1, "Backend id").
+def test_backends_docker_id_is_provider_title_apiurl(backends):
+    dialect, dummy, dummy2 = backends({})
+    assert ids(dialect, 'mydocker', 'docker', None, {'host': 'http://10.0.0.5'}) == '2JPipv3WqnW1zWJVXusbFJLQdSDV'
+    body = dialect.add_body(desired(dialect, 'mydocker', 'docker', None, {'host': 'http://10.0.0.5', 'port': 2375}))
+    assert body == {'title': 'mydocker', 'provider': 'docker', 'apiurl': 'http://10.0.0.5', 'docker_port': 2375}
+
+
+def test_backends_bare_metal_id_and_name_come_from_the_host(backends):
+    dialect, dummy, dummy2 = backends({})
+    metal = desired(dialect, 'rack-42', 'bare_metal', None, {'host': '10.0.0.7', 'ssh_key': 'k'})
+    assert dialect.candidate_ids(metal) == ['3eKosCjQ9QvwgMFy4UbJWqXWPazZ']
+    assert dialect.added_name(metal) == '10.0.0.7' and dialect.readable_fields('bare_metal') == frozenset()
+    assert dialect.added_name(desired(dialect, 'aws', 'ec2', 'us-east-1', {'apikey': 'A'})) == 'aws'
+
+
+def test_backends_openstack_ids_per_era_until_the_add_tells(backends, response):
+    dialect, session, dummy = backends({})
+    creds = {'username': 'admin', 'password': 'pw', 'url': 'https://keystone:5000/v2.0/', 'tenant': 'demo'}
+    stack = desired(dialect, 'os', 'openstack', 'RegionOne', creds)
+    b1 = backend_id('openstack', 'RegionOne', 'admin')
+    b2 = backend_id('openstack', 'RegionOne', 'adminhttps://keystone:5000demo')
+    assert dialect.candidate_ids(stack) == [b1, b2]
+    dialect.era = 'B1'
+    assert dialect.candidate_ids(stack) == [b1]
+    dialect.era = 'B2'
+    assert dialect.candidate_ids(stack) == [b2]
+    hp = desired(dialect, 'hp', 'hpcloud:region-b.geo-1', None, dict(creds, url='https://x.hpcloudsvc.com/v2.0'))
+    assert dialect.candidate_ids(hp) == [backend_id('hpcloud', 'region-b.geo-1', 'admin' + dialect.HPCLOUD_AUTH_URL + 'demo')]
+
+
+@pytest.mark.parametrize('era', ['B1', 'B2'])
+def test_backends_era_is_learnt_from_the_add_answer(backends, response, era):
+    creds = {'username': 'admin', 'password': 'pw', 'url': 'https://keystone:5000', 'tenant': 'demo'}
+    dialect, session, dummy = backends({})
+    stack = desired(dialect, 'os', 'openstack', 'RegionOne', creds)
+    server_id = dialect.candidate_ids(stack)[0 if era == 'B1' else 1]
+    session.routes[('POST', '/backends')] = [response(body={'id': server_id, 'title': 'os', 'provider': 'openstack'})]
+    dialect.add_backend(stack)
+    assert dialect.era == era and dialect.candidate_ids(stack) == [server_id]
+
+
+def test_backends_era_b2_from_listed_tenant_name(backends, response):
+    listed = [{'id': 'x', 'title': 'os', 'provider': 'openstack', 'apikey': 'admin', 'region': 'R', 'tenant_name': 'demo'}]
+    dialect, dummy, dummy2 = backends({('GET', '/backends'): response(body=listed)})
+    dialect.list_backends()
+    assert dialect.era == 'B2'

@@ -110,14 +110,17 @@ def test_from_wire_clouds_entries():
     assert from_wire('clouds', {'provider': 'ec2', 'region': 'us-east-1', 'apikey': 'AK'}) == ('ec2', 'us-east-1', {'apikey': 'AK'})
 
 
-def test_clouds_wire_names_are_the_catalogue_names():
-    # CloudsDialect.update_credentials relies on this: canonical fields go on the wire as they are.
+def test_clouds_wire_names_are_the_catalogue_names_or_their_declared_wire_name():
+    # Docker's basic auth goes as username/password (aliases auth_user/auth_password), MIST_API.md 2.5.
     for canonical, spec in PROVIDERS.items():
         if 'clouds' in spec['dialects']:
             creds = dict((f['name'], 'x') for f in credential_fields(canonical, 'clouds'))
             region = {'ec2': 'us-east-1', 'rackspace': 'lon'}.get(canonical)
             body = to_wire('clouds', 'n', canonical, region, creds)
-            assert set(creds) <= set(body)
+            wire = dict((f['name'], f['clouds']) for f in spec['fields'])
+            assert set(wire[name] for name in creds) <= set(body)
+    docker = to_wire('clouds', 'n', 'docker', None, {'host': 'h', 'auth_user': 'u', 'auth_password': 'p'})
+    assert docker == {'name': 'n', 'provider': 'docker', 'host': 'h', 'username': 'u', 'password': 'p'}
 
 
 def test_secret_values_of_a_body_cover_both_dialects():

@@ -123,7 +123,9 @@ def test_validate_credentials():
     assert validate_credentials('bare_metal', {}, 'backends') == ["Provider bare_metal requires credential field 'host'.",
                                                                   "Provider bare_metal requires credential field 'ssh_key'."]
     assert validate_credentials('docker', {'host': 'h'}, 'clouds') == []
-    assert validate_credentials('docker', {'host': 'h'}, 'backends') == ["Provider docker requires credential field 'auth_password'."]
+    assert validate_credentials('docker', {'host': 'h'}, 'backends') == []
+    assert validate_credentials('docker', {'host': 'h', 'key_file': 'k'}, 'backends') == [
+        "Credential field 'key_file' of provider docker is not supported by the backends dialect."]
     assert validate_credentials('ec2', {'apikey': 'a', 'apisecret': None}, 'clouds') == ["Provider ec2 requires credential field 'apisecret'."]
     # An update of an existing backend names only the fields it changes.
     assert validate_credentials('ec2', {'apikey': 'a'}, 'clouds', creating=False) == []

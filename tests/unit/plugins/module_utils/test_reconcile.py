@@ -161,7 +161,8 @@ def test_clouds_unshown_nonsecret_field_is_a_change():
     desired = {'name': 'prod', 'provider': 'openstack', 'region': None, 'enabled': None,
                'credentials': {'username': 'u', 'password': 'p', 'url': 'https://k', 'tenant': 't', 'domain': 'd'}}
     actions = plan(desired, current, 'clouds', secret_fields=('password',))
-    assert actions == [{'action': 'update_credentials', 'id': current['id'], 'fields': {'domain': 'd'}, 'changed': ['domain']}]
+    assert actions == [{'action': 'update_credentials', 'id': current['id'], 'fields': {'domain': 'd'}, 'provider': 'openstack',
+                        'changed': ['domain']}]
 
 
 def test_clouds_rename_patch_and_toggle_together():
@@ -282,10 +283,13 @@ def test_after_action_is_what_check_mode_and_the_real_run_share():
 
 
 def test_clouds_bare_metal_is_never_patched():
-    current = ec2('clouds', provider='bare_metal', region=None, credentials={'host': '10.0.0.1'})
+    # The server lists no field of a bare-metal cloud (its host is on its machine): nothing to diff, no PATCH.
+    current = ec2('clouds', provider='bare_metal', region=None, credentials={})
     desired = {'name': 'prod', 'provider': 'bare_metal', 'region': None, 'enabled': None, 'credentials': {'host': '10.0.0.2'}}
+    assert plan(desired, current, 'clouds', secret_fields=()) == []
+    assert action_names(plan(dict(desired, name='new'), current, 'clouds', secret_fields=())) == ['rename']
     with pytest.raises(PlanError, match='cannot update the host of a bare_metal backend in place'):
-        plan(desired, current, 'clouds', secret_fields=())
+        plan(desired, current, 'clouds', secret_fields=(), update_credentials='always')
 
 
 def test_the_plan_reads_capabilities_never_a_dialect_name():

@@ -240,13 +240,27 @@ def test_rackspace_seed_id(sim, run, dialect):
 
 
 @pytest.mark.parametrize('dialect', DIALECTS)
-def test_bare_metal(sim, run, dialect):
+def test_bare_metal_gets_the_declared_name_and_a_rerun_changes_nothing(sim, run, dialect):
+    # A backends server titles a bare-metal backend by its host (MIST_API.md 1, add step 2): the task
+    # renames it to the declared name; a re-run finds it by name, one request, no write.
     sim.seed({'keys': ['ops-key']})
     params = {'name': 'metal', 'provider': 'bare_metal',
-              'credentials': {'host': '192.0.2.10', 'ssh_user': 'ubuntu', 'ssh_key': 'ops-key'}}
+              'credentials': {'host': '10.20.30.40', 'ssh_user': 'ubuntu', 'ssh_key': 'ops-key'}}
     failed, result = run(dialect, **params)
-    assert not failed and result['actions'] == ['create'], result
-    assert not run(dialect, **params)[1]['changed']
+    assert not failed and result['actions'][0] == 'create' and set(result['actions']) <= {'create', 'rename'}, result
+    assert [b.get('name') or b.get('title') for b in listed(sim, dialect)] == ['metal']
+    failed, result = run(dialect, **params)
+    assert not failed and not result['changed'] and sim.writes() == []
+    if dialect == 'backends':
+        assert log(sim) == ['GET /backends']
+        return
+    # A clouds server lists no field of a bare-metal cloud: its host is read from its machine (one more GET),
+    # and a different host is refused before anything is sent (the server refuses any update of it).
+    cloud_id = listed(sim, dialect)[0]['id']
+    assert log(sim) == ['GET /api/v1/clouds', 'GET /api/v1/clouds/%s/machines' % cloud_id]
+    failed, result = run(dialect, **dict(params, credentials=dict(params['credentials'], host='10.20.30.41')))
+    assert failed and 'cannot update the host' in result['msg'] and '10.20.30.40' in result['msg'] and not result['changed']
+    assert sim.writes() == []
 
 
 # --- input errors ------------------------------------------------------------------
@@ -351,3 +365,27 @@ def test_no_secret_in_any_result(sim, run):
                run('clouds', diff=True, check=True, name='prod', state='absent')]
     for dummy, result in results:
         assert SECRET not in result['_raw'] and SECRET2 not in result['_raw']
+
+
+# --- the two mutations no test caught before (issue 10) -------------------------------
+
+def test_rename_onto_a_name_another_cloud_has_fails_before_any_write(sim, run):
+    run('clouds', **ec2('clouds', name='first'))
+    run('clouds', **ec2('clouds', name='second', apikey='AKIAOTHER'))
+    first = [c for c in listed(sim, 'clouds') if c['name'] == 'first'][0]
+    failed, result = run('clouds', id=first['id'], name='second')
+    assert failed and 'already has that name' in result['msg'] and result['changed'] is False
+    assert sim.writes() == [] and sorted(c['name'] for c in listed(sim, 'clouds')) == ['first', 'second']
+
+
+@pytest.mark.parametrize('dialect', DIALECTS)
+def test_a_failure_after_an_earlier_write_reports_changed(sim, run, dialect):
+    # create (written), then the disable fails: the task failed, but it did change the server.
+    sim.fault(method='POST', path=collection(dialect) + '/.+', status=403, body='Forbidden', count=1)
+    failed, result = run(dialect, enabled=False, **ec2(dialect))
+    assert failed and result['changed'] is True, result
+    assert len(listed(sim, dialect)) == 1
+    # And a failure before any write says changed: false.
+    sim.fault(method='PUT', path=collection(dialect) + '/.+', status=403, body='Forbidden', count=1)
+    failed, result = run(dialect, **ec2(dialect, name='renamed', id=listed(sim, dialect)[0]['id']))
+    assert failed and result['changed'] is False
