@@ -269,7 +269,7 @@ EXAMPLES = r'''
         name: rack-42
         provider: bare_metal
         credentials:
-          host: 192.0.2.42
+          host: 10.20.30.42
           ssh_user: ubuntu
           ssh_key: ops-key
 
