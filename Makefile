@@ -60,6 +60,7 @@ demo: venv
 ## bench: every benchmark in bench/ (needs a quiet machine; ~10-20 min), then the ratios they are judged by
 bench: venv
 	PATH=$(BIN):$$PATH $(BIN)/python bench/run_all.py
+	PATH=$(BIN):$$PATH $(BIN)/python bench/resource_info_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache collections tests/output

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The demo behind `make demo`: start the local Mist API simulator seeded from
 # examples/seed.json, declare backends with the example playbook (twice: the
-# second run changes nothing), show a planned change with --check --diff, show
-# the inventory, then stop the simulator.
+# second run changes nothing), show a planned change with --check --diff, pick an
+# image and a size, show the inventory, then stop the simulator.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 venv=${VENV:-$root/.venv}
@@ -53,6 +53,9 @@ step "ansible-playbook examples/backends.yml (second run: nothing changes)"
 "$bin/ansible-playbook" -i localhost, "$root/examples/backends.yml"
 step "ansible-playbook examples/plan.yml --check --diff (a planned rename and delete; nothing is sent)"
 "$bin/ansible-playbook" -i localhost, "$root/examples/plan.yml" --check --diff
+
+step "ansible-playbook examples/pick_image.yml (the newest ubuntu-22.04 image and the smallest size with >= 2 GB on prod-ec2)"
+"$bin/ansible-playbook" -i localhost, "$root/examples/pick_image.yml"
 
 step "ansible-inventory -i examples/demo.mist.yml -i examples/legacy.mist.yml --graph (clouds and backends dialects)"
 "$bin/ansible-inventory" -i "$root/examples/demo.mist.yml" -i "$root/examples/legacy.mist.yml" --graph

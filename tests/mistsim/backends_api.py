@@ -41,12 +41,6 @@ ERA_FACTS = {
     },
 }
 
-SIZES = [{'id': 't2.micro', 'name': 'Micro', 'ram': 1024, 'disk': 8, 'bandwidth': None, 'price': 0.0116},
-         {'id': 't2.small', 'name': 'Small', 'ram': 2048, 'disk': 20, 'bandwidth': None, 'price': 0.023}]
-IMAGES = [{'id': 'ami-0a1b2c3d', 'name': 'Ubuntu 14.04 LTS', 'star': True, 'extra': {}},
-          {'id': 'ami-1b2c3d4e', 'name': 'CentOS 7', 'star': False, 'extra': {}}]
-LOCATIONS = [{'id': '0', 'name': 'zone-a', 'country': 'US'}, {'id': '1', 'name': 'zone-b', 'country': 'US'}]
-
 
 def error(status, message):
     """mist.io answered every error as Response(str(exc), code): text/html (views.py:47-68)."""
@@ -116,7 +110,6 @@ class BackendsApi:
         ('/backends', {'GET': 'list', 'POST': 'add'}, True),
         ('/backends/' + _ID, {'PUT': 'rename', 'POST': 'toggle', 'DELETE': 'delete'}, True),
         ('/backends/%s/machines' % _ID, {'GET': 'machines'}, True),
-        ('/backends/%s/(?P<what>sizes|images|locations)' % _ID, {'GET': 'catalogue'}, True),
     )
 
     # pyramid's HTTPNotFound for a client that does not ask for HTML (MIST_API.md section 4:
@@ -171,11 +164,6 @@ class BackendsApi:
         self._find(bid, not_found(bid))
         stored = self.store.get(SCOPE, 'machines', bid)
         return json_response(stored['machines'] if stored else [])
-
-    def catalogue(self, req):
-        bid = req.params['id']
-        self._find(bid, not_found(bid))
-        return json_response({'sizes': SIZES, 'images': IMAGES, 'locations': LOCATIONS}[req.params['what']])
 
     # writing
     def add(self, req):

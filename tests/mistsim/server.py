@@ -18,6 +18,7 @@ from mistsim import admin
 from mistsim import eras as era_names
 from mistsim.backends_api import BackendsApi
 from mistsim.clouds_api import CloudsApi
+from mistsim.resources_api import BackendResourcesApi, CloudResourcesApi
 from mistsim.store import Store
 from mistsim.web import HttpError, Request, plain, text
 
@@ -36,7 +37,7 @@ NOT_WRITES = LOGIN_PATHS + ('/api/v1/ping',)
 # other named group land in `req.params`. To add endpoints, write a class with
 # DIALECT, ROUTES and __init__(store, era, machines_per_backend) in its own file
 # and append it to APIS: the first class of a dialect also authenticates it.
-APIS = [BackendsApi, CloudsApi]
+APIS = [BackendsApi, CloudsApi, BackendResourcesApi, CloudResourcesApi]
 
 
 def _compiled(apis):
