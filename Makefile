@@ -9,7 +9,7 @@ export NO_COLOR := 1
 export ANSIBLE_NOCOLOR := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: venv test checks unit sanity lint docs docs-check changelog-lint ee-check demo bench clean
+.PHONY: venv test test-matrix checks unit sanity lint docs docs-check changelog-lint ee-check demo bench clean
 
 venv: $(STAMP)
 
@@ -23,6 +23,11 @@ $(STAMP): requirements-dev.txt requirements.txt
 test: venv checks unit
 
 checks: sanity lint docs-check changelog-lint ee-check
+
+## test-matrix: sanity, integration and demo on every ansible-core of .ci/matrix.txt, each in its own venv
+## under ~/.cache/mistio.cloud-matrix (MATRIX_HOME; outside the repository); prints the table the README shows
+test-matrix:
+	.ci/matrix.sh
 
 unit: venv
 	$(BIN)/pytest

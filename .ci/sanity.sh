@@ -26,4 +26,10 @@ git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' 
   [ -e "$f" ] && cp --parents -t "$dest" "$f"
 done
 cd "$dest"
-"$venv/bin/ansible-test" sanity --venv --python 3.11 --color no "$@"
+# --python names the venv's own version (the matrix runs 3.11 to 3.13). ansible-test
+# looks that python up on PATH, where pyenv's shims may be broken: put the venv's
+# real base interpreter first.
+read -r pyver base < <("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2], getattr(sys, "_base_executable", sys.executable))')
+mkdir -p "$stage/bin"
+ln -s "$(readlink -f "$base")" "$stage/bin/python$pyver"
+PATH="$stage/bin:$PATH" "$venv/bin/ansible-test" sanity --venv --python "$pyver" --color no "$@"

@@ -250,7 +250,7 @@ EXAMPLES = r'''
 
     - name: Rename a backend, found by its id
       mistio.cloud.mist_backend:
-        id: 282anRybLn34tNGugwCNK7oCisfY
+        id: 9f2c4e6a8b0d4f1e3a5c7e9b1d3f5a7c
         name: aws-production
 
     - name: Disable a backend, leaving everything else alone
@@ -274,7 +274,7 @@ EXAMPLES = r'''
         name: rack-42
         provider: bare_metal
         credentials:
-          host: 192.0.2.42
+          host: 10.20.30.42
           ssh_user: ubuntu
           ssh_key: ops-key
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import VERBOSE_ENV
+
 REPO = Path(__file__).resolve().parents[2]
 PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
 BIN = Path(sys.executable).parent
@@ -46,6 +48,7 @@ def ansible_env(collections_path, tmp_path_factory):
         "ANSIBLE_NOCOLOR": "1",
         "PATH": "%s%s%s" % (BIN, os.pathsep, env.get("PATH", "")),
     })
+    env.update(VERBOSE_ENV)
     for name in ("MIST_URL", "MIST_API_TOKEN", "MIST_EMAIL", "MIST_PASSWORD"):
         env.pop(name, None)
     return env

@@ -9,14 +9,12 @@ output never holds a secret (with -vvv and --diff), and the final server state.
 
 import pytest
 
+from helpers import leaked
+
 pytestmark = pytest.mark.slow
 
 SECRET_A = 'scenario-secret-Qx7vA1'
 SECRET_B = 'scenario-secret-Zp3wB2'
-
-
-def secrets_in(output, *values):
-    return [value for value in values if value in output]
 
 
 @pytest.mark.parametrize('dialect,kind,verbose', [
@@ -40,7 +38,7 @@ def test_scenario(ansible, sim, mistsim_token, dialect, kind, verbose):
         'mist_url': sim.url, 'mist_token': mistsim_token, 'dialect': dialect, 'kind': kind,
         'secret_a': SECRET_A, 'secret_b': SECRET_B}, args=args)
     ansible.assert_ok(proc)
-    assert secrets_in(proc.output, SECRET_A, SECRET_B, mistsim_token) == []
+    assert leaked(proc.output, SECRET_A, SECRET_B, mistsim_token) == []
     if verbose:
         assert '<localhost> EXEC' in proc.output  # -vvv really was on
     state = sim.state()
@@ -53,7 +51,7 @@ def test_safe_create_under_faults(ansible, sim, mistsim_token, dialect):
     proc = ansible.playbook('backend_faults.yml', extra_vars={
         'mist_url': sim.url, 'mist_token': mistsim_token, 'dialect': dialect, 'secret_a': SECRET_A}, args=['-i', 'localhost,'])
     ansible.assert_ok(proc)
-    assert secrets_in(proc.output, SECRET_A, mistsim_token) == []
+    assert leaked(proc.output, SECRET_A, mistsim_token) == []
     state = sim.state()
     live = state['backends'] if dialect == 'backends' else [c for c in state['clouds'] if not c.get('deleted')]
     names = sorted(b.get('title') or b.get('name') for b in live)

@@ -15,6 +15,7 @@ from collections import Counter
 
 import pytest
 
+from helpers import leaked
 from mistsim.harness import DEFAULT_EMAIL, DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -165,9 +166,7 @@ def test_login_keeps_password_and_minted_token_out_of_vvv(ansible, sim, api_vers
     assert Counter(log(sim))[('POST', login_path, 401)] == 1
     # The command line carries the password as an extra var (that is the test's doing, not the module's).
     output = proc.output.replace(json.dumps(DEFAULT_PASSWORD), '')
-    assert DEFAULT_PASSWORD not in output
-    assert not [token for token in minted if token in output]
-    assert 'cloud-secret-9' not in output
+    assert not leaked(output, DEFAULT_PASSWORD, 'cloud-secret-9', *minted)
     assert 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' in output
 
 

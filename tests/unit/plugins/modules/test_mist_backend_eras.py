@@ -16,7 +16,7 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
+from helpers import patch_module_args
 
 from ansible_collections.mistio.cloud.plugins.modules import mist_backend
 

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
+from helpers import patch_module_args
 
 from ansible_collections.mistio.cloud.plugins.module_utils import module as mist_module
 from ansible_collections.mistio.cloud.plugins.module_utils.client import MistError
