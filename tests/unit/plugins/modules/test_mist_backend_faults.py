@@ -115,11 +115,7 @@ def operation(op, dialect, created):
 @pytest.mark.parametrize('dialect', ['backends', 'clouds'])
 @pytest.mark.parametrize('fault', sorted(FAULTS))
 @pytest.mark.parametrize('op', sorted(WRITES))
-def test_fault_matrix(server, run_module, op, fault, dialect, request):
-    if dialect == 'clouds' and server.eras.get('clouds') == 'C1':
-        # The honest C1 simulator (issue 9, landed at 03:10) refutes the clouds add the collection sends;
-        # issue 10's domain. Still run, reported as XPASS once it works.
-        request.applymarker(pytest.mark.xfail(reason='C1 clouds add: see issue 10', strict=False))
+def test_fault_matrix(server, run_module, op, fault, dialect):
     base = {'url': server.url, 'api_token': DEFAULT_TOKEN, 'api_version': dialect, 'retries': 5, 'timeout': TIMEOUT}
     created = None
     if op != 'create':
