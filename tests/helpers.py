@@ -25,6 +25,7 @@ import re
 import ansible
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
+from ansible.module_utils.common import warnings as warnings_store
 
 ANSIBLE_CORE = tuple(int(part) for part in ansible.__version__.split('.')[:2])
 
@@ -43,6 +44,10 @@ def patch_module_args(args):
         with core_patch(args):
             yield
         return
+    # Before 2.19 warnings and deprecations pile up in module globals across in-process runs;
+    # each run starts empty, as a real module process does.
+    del warnings_store._global_warnings[:]  # pylint: disable=protected-access
+    del warnings_store._global_deprecations[:]  # pylint: disable=protected-access
     saved = basic._ANSIBLE_ARGS  # pylint: disable=protected-access
     basic._ANSIBLE_ARGS = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))  # pylint: disable=protected-access
     try:

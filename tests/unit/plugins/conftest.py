@@ -25,7 +25,7 @@ import threading
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
+from helpers import patch_module_args
 
 Request = collections.namedtuple('Request', 'method path headers body')
 
