@@ -37,7 +37,7 @@ find_python() {  # X.Y -> the path of a working interpreter of that version, or 
   local want=$1 var="MATRIX_PYTHON_${1//./_}" pyenv_root=${PYENV_ROOT:-$HOME/.pyenv} c
   local candidates=()
   [ -n "${!var:-}" ] && candidates+=("${!var}")
-  while IFS= read -r c; do candidates+=("$c"); done < <(ls -d "$pyenv_root"/versions/"$want".*/bin/python"$want" 2>/dev/null | sort -rV)
+  while IFS= read -r c; do candidates+=("$c"); done < <(printf '%s\n' "$pyenv_root"/versions/"$want".*/bin/python"$want" | sort -rV)
   candidates+=("/usr/local/bin/python$want" "/usr/bin/python$want")
   for c in "${candidates[@]}"; do
     [ -x "$c" ] || continue
@@ -49,16 +49,18 @@ find_python() {  # X.Y -> the path of a working interpreter of that version, or 
   return 1
 }
 
+# shellcheck disable=SC2317  # called through step(), which shellcheck cannot follow
 make_venv() {  # version python venv: (re)create the cell's venv unless it already holds exactly this
   local version=$1 python=$2 venv=$3
   local stamp="$python ansible-core==$version $tools"
   [ -x "$venv/bin/python" ] && [ "$(cat "$venv/.matrix-stamp" 2>/dev/null)" = "$stamp" ] && return 0
   rm -rf "$venv"
+  local -a specs
+  read -r -a specs <<<"$tools"  # a list of requirement specifiers
   # --without-pip + the offline bootstrap: works on a Python whose ensurepip has no wheels (Debian's).
   "$python" -m venv --without-pip "$venv" &&
     "$venv/bin/python" "$root/.ci/get_pip_offline.py" --quiet pip &&
-    # shellcheck disable=SC2086  # $tools is a list of requirement specifiers
-    "$venv/bin/python" -m pip install --quiet "ansible-core==$version" $tools &&
+    "$venv/bin/python" -m pip install --quiet "ansible-core==$version" "${specs[@]}" &&
     echo "$stamp" >"$venv/.matrix-stamp"
 }
 
