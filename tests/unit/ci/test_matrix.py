@@ -70,3 +70,20 @@ def test_the_matrix_home_may_not_be_inside_the_repository(tmp_path):
     (tmp_path / 'none.txt').write_text('')
     proc = subprocess.run(['bash', str(REPO / '.ci' / 'matrix.sh')], env=env, capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and 'must be outside the repository' in proc.stderr
+
+
+def test_ci_runs_make_test_then_every_other_cell():
+    commands = [line.strip() for line in (REPO / '.ci' / 'run').read_text().splitlines()
+                if line.strip() and not line.lstrip().startswith('#')]
+    assert commands.index('make test') < commands.index('MATRIX_PINNED_TESTED=1 make test-matrix')
+
+
+def test_the_pinned_cell_is_not_run_twice_in_ci(tmp_path):
+    pinned = re.search(r'^ansible-core==(\S+)$', (REPO / 'requirements-dev.txt').read_text(), re.M).group(1)
+    matrix = tmp_path / 'matrix.txt'
+    matrix.write_text('%s 3.11\n' % pinned)
+    env = clean_env(MATRIX_FILE=str(matrix), MATRIX_HOME=str(tmp_path / 'home'), MATRIX_PINNED_TESTED='1')
+    proc = subprocess.run(['bash', str(REPO / '.ci' / 'matrix.sh')], env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert '| %s | 3.11 | ok (make test) |' % pinned in proc.stdout
+    assert not list((tmp_path / 'home' / 'venvs').iterdir())
