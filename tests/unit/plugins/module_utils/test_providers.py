@@ -129,7 +129,7 @@ def test_validate_credentials():
         "Credential field 'domain' of provider openstack is not supported by the backends dialect."]
     assert validate_credentials('bare_metal', {}, CLOUDS) == []
     assert validate_credentials('bare_metal', {}, BACKENDS) == ["Provider bare_metal requires credential field 'host'.",
-                                                                  "Provider bare_metal requires credential field 'ssh_key'."]
+                                                                "Provider bare_metal requires credential field 'ssh_key'."]
     assert validate_credentials('docker', {'host': 'h'}, CLOUDS) == []
     assert validate_credentials('docker', {'host': 'h'}, BACKENDS) == []
     assert validate_credentials('docker', {'host': 'h', 'key_file': 'k'}, BACKENDS) == [
