@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from benchlib import Workspace, machine_note, median, verdict  # noqa: E402  pylint: disable=wrong-import-position
 
+
 def default_workers():
     """The plugin's default max_workers, read from its documentation (what a user gets)."""
     import yaml

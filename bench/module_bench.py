@@ -96,7 +96,7 @@ def main(argv=None):
 
 
 def auto_requests(ws, sim, tasks):
-    """{dialect: requests per task after the first} with api_version auto, unchanged tasks."""
+    """{dialect: requests per unchanged task with api_version auto, the one-time probe aside}."""
     auto = playbook(ws, 'auto.yml', 'Unchanged mist_backend tasks, api_version auto', BACKEND_TASK, tasks, 'auto')
     print('\n== %d unchanged mist_backend tasks with api_version auto: requests' % tasks)
     # A backends server is mist.io, which serves no /api/v1/clouds: a simulator of that dialect only.
