@@ -520,13 +520,28 @@ class CloudsDialect(_Dialect):
         self.era = 'C1'
         return super(CloudsDialect, self).add_backend(desired)
 
+    # config.PROVIDERS drivers that are no provider id an add takes (MIST_API.md 2.6): `other` has
+    # none (dd989442f config.py:1913), vCloud's is `cloud` (config.py:1803); the add takes
+    # bare_metal and vcloud (clouds/controllers/main/controllers.py:251,584).
+    DRIVER_IDS = {'': 'bare_metal', 'cloud': 'vcloud'}
+
     def list_providers(self):
-        providers = []
-        for entry in self._provider_entries('/api/v1/providers'):
-            name = entry.get('name') or entry.get('provider')
-            title = entry.get('title') or catalogue.PROVIDERS.get(name, {}).get('title') or name
-            providers.append({'id': name, 'title': title, 'aliases': list(entry.get('aliases') or [])})
-        return providers
+        return [self._provider(entry) for entry in self._provider_entries('/api/v1/providers')]
+
+    def _provider(self, entry):
+        """One providers entry as {id, title, aliases}.
+
+        v4.4 and later (C1 v4.4-v4.5.4, C3) list config.PROVIDERS values: {name (the display
+        name), aliases, driver, ...}, the id being the driver; v3.2-v4.3 {title, provider, regions}.
+        """
+        if 'driver' not in entry:
+            ident = str(entry.get('provider') or entry.get('name') or '')
+            title = entry.get('title') or catalogue.PROVIDERS.get(ident, {}).get('title') or ident
+            return {'id': ident, 'title': title, 'aliases': [str(a) for a in entry.get('aliases') or []]}
+        driver = str(entry.get('driver') or '')
+        ident = self.DRIVER_IDS.get(driver, driver)
+        aliases = [str(a) for a in entry.get('aliases') or [] if str(a) != ident]
+        return {'id': ident, 'title': str(entry.get('name') or ident), 'aliases': aliases}
 
     def update_credentials(self, backend_id, fields, provider=None):
         """PATCH the changed provider fields, under their wire names."""

@@ -167,13 +167,17 @@ def describe(entry, dialect_name):
     except catalogue.ProviderError:
         # A provider newer than this collection: reported as the server spells it.
         canonical, region = server_id, None
-    known = canonical in catalogue.PROVIDERS
     fields = []
-    if known:
+    if canonical in catalogue.PROVIDERS:
         fields = [
             {'name': f['name'], 'required': f['required'], 'secret': f['secret']}
             for f in catalogue.credential_fields(canonical, dialect_name)
         ]
+    # A name the catalogue holds only for the other dialect is another provider here
+    # (B2's `azure` is classic Azure, not the clouds' Azure ARM): reported as the server spells it.
+    known = bool(fields)
+    if not known:
+        canonical, region = server_id, None
     return {
         'id': server_id,
         'title': entry.get('title') or server_id,
