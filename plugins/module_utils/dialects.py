@@ -131,6 +131,11 @@ class _Dialect(object):
         """Credential fields never listed back that its computed id follows: a different id means they changed."""
         return ()
 
+    def named_id_fields(self, canonical):
+        """Credential fields never listed back that the computed id follows together with the name: the
+        same id confirms them; another id may also mean a rename since the add, so it tells nothing."""
+        return ()
+
     def machine_hosts(self, backend_id):
         """The hosts of a backend's machines (their host names and addresses), one GET."""
         hosts = []
@@ -328,6 +333,8 @@ class BackendsDialect(_Dialect):
     # Any apiurl naming hpcloudsvc is stored as this (9af63a984 methods.py:180).
     HPCLOUD_AUTH_URL = 'https://region-a.geo-1.identity.hpcloudsvc.com:35357/v2.0/tokens'
 
+    LISTED_WIRE_FIELDS = {'B1': ('apikey',), 'B2': ('apikey', 'docker_port')}
+
     def era_of_entries(self, entries):
         # Late B2 lists tenant_name (cf2a04a2f); B1 never does. Early B2 looks like B1 here.
         return 'B2' if any('tenant_name' in entry for entry in entries) else None
@@ -365,8 +372,15 @@ class BackendsDialect(_Dialect):
             return frozenset()
         if canonical == 'bare_metal':
             return frozenset()  # listed apikey is "" (MIST_API.md 1, list entry)
-        # Only apikey is listed among the credentials (MIST_API.md 3.4).
-        return frozenset(f['name'] for f in spec['fields'] if not f['secret'] and 'apikey' in f['backends'])
+        # Only apikey is listed among the credentials (MIST_API.md 3.4); late B2 also lists a Docker
+        # backend's docker_port (4fc89bb63 methods.py:2804-2807). A Docker host (apiurl) is never listed.
+        wires = self.LISTED_WIRE_FIELDS.get(self.era, ('apikey',))
+        return frozenset(f['name'] for f in spec['fields'] if not f['secret'] and set(f['backends']) & set(wires))
+
+    def named_id_fields(self, canonical):
+        # A Docker id is provider + title + apiurl (model.py get_id): the id confirms the host only
+        # while the backend keeps the title it was added with.
+        return ('host',) if canonical == 'docker' else ()
 
     def list_providers(self):
         entries = self._provider_entries('/providers')

@@ -112,9 +112,10 @@ def test_html_error_page_from_a_proxy(ansible, sim, mistsim_token):
     assert counts[('GET', '/api/v1/clouds', 502)] == 4
 
 
-@pytest.mark.parametrize('api_version, mist_era, path', [('clouds', 'C1', '/api/v1/providers'),
-                                                        ('clouds', 'C3', '/api/v1/providers'),
-                                                        ('backends', 'B1', '/providers'), ('backends', 'B2', '/providers')])
+@pytest.mark.parametrize('api_version, mist_era, path', [
+    ('clouds', 'C1', '/api/v1/providers'), ('clouds', 'C3', '/api/v1/providers'),
+    ('backends', 'B1', '/providers'), ('backends', 'B2', '/providers'),
+])
 def test_503_twice_then_200(ansible, sim, mistsim_token, api_version, mist_era, path):
     sim.fault(method='GET', path='^%s$' % path, status=503, count=2, retry_after='0')
     ansible.assert_ok(playbook(ansible, 'transport_retry.yml', mist_url=sim.url, mist_token=mistsim_token,

@@ -87,9 +87,10 @@ def test_backoff_schedule_is_exponential_with_bounded_jitter(make_client, respon
         assert 0.5 <= sleeps[0] <= 0.625 and 1.0 <= sleeps[1] <= 1.25
 
 
-@pytest.mark.parametrize('mist_era, api_version, path', [('B1', 'backends', '/providers'), ('B2', 'backends', '/providers'),
-                                                        ('C1', 'clouds', '/api/v1/providers'),
-                                                        ('C3', 'clouds', '/api/v1/providers')])
+@pytest.mark.parametrize('mist_era, api_version, path', [
+    ('B1', 'backends', '/providers'), ('B2', 'backends', '/providers'),
+    ('C1', 'clouds', '/api/v1/providers'), ('C3', 'clouds', '/api/v1/providers'),
+])
 def test_503_without_retry_after_backs_off_half_a_second_then_one(sim, mistsim_token, mist_era, api_version, path):
     """Against the simulator of each era: two 503s without Retry-After, then the list. The waits are
     the computed delays (0.5 s then 1 s, plus up to 25% jitter), recorded instead of slept."""
