@@ -26,11 +26,19 @@ class MistAnsibleModule(AnsibleModule):
     ansible-core collects the no_log values during validation and drops all of them
     when one suboption value (credentials given as a string) is not a dict; the
     failure's invocation then shows the token and the password in clear.
+
+    It also knows each value's escaped form: ansible-core logs a dict option
+    (credentials) as str(dict), where a secret with a newline, backslash or control
+    character appears escaped, which its exact-match masking misses. That line goes
+    to syslog and, where syslog refuses it (Python 3.12+ rejects a NUL in any option),
+    into the failure's msg_to_log.
     """
 
     def _load_params(self):
         super(MistAnsibleModule, self)._load_params()
-        self.no_log_values.update(raw_no_log_values(self.argument_spec, self.params))
+        values = raw_no_log_values(self.argument_spec, self.params)
+        self.no_log_values.update(values)
+        self.no_log_values.update(escaped_forms(values))
         # ansible-core's validator raises TypeError on a bool or number where suboptions are expected.
         for name, option in self.argument_spec.items():
             value = self.params.get(name)
@@ -57,6 +65,16 @@ def raw_no_log_values(spec, params):
                     else:
                         found.update(_texts(item, 4))
     return found
+
+
+def escaped_forms(values):
+    """The forms str() of a dict or list gives the string values that differ from the values themselves."""
+    forms = set()
+    for value in values:
+        form = repr(value)[1:-1]
+        if form != value:
+            forms.add(form)
+    return forms
 
 
 def _texts(value, shortest):

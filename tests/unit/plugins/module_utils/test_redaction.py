@@ -172,3 +172,51 @@ def test_token_with_trailing_whitespace_never_reaches_a_message(scripted, run_mo
     assert outcome.failed
     assert_no_leak(outcome.output, token + ending)
     assert_no_leak(outcome.output, token)
+
+
+class FakeSyslog(object):
+    """Stands in for the syslog module ansible-core logs each invocation to; refuse=True raises as Python 3.12+
+    does for a NUL in any option (ValueError: embedded null character)."""
+
+    def __init__(self, refuse):
+        self.refuse = refuse
+        self.lines = []
+
+    def syslog(self, priority, msg):
+        if self.refuse:
+            raise ValueError('embedded null character')
+        self.lines.append(msg)
+
+
+@pytest.fixture
+def fake_syslog(monkeypatch):
+    import syslog
+    from ansible.module_utils import basic
+
+    def install(refuse):
+        fake = FakeSyslog(refuse)
+        monkeypatch.setattr(basic, 'has_journal', False)
+        monkeypatch.setattr(basic, 'HAS_SYSLOG', True)
+        monkeypatch.setattr(syslog, 'openlog', lambda *args: None)
+        monkeypatch.setattr(syslog, 'syslog', fake.syslog)
+        return fake
+
+    return install
+
+
+@pytest.mark.parametrize('refuse', [False, True], ids=['logged', 'syslog_refuses'])
+@pytest.mark.parametrize('shape', sorted(SHAPES))
+def test_invocation_log_never_carries_a_secret(scripted, run_module, fake_syslog, shape, refuse):
+    """ansible-core logs the credentials dict as str(dict) (secrets escaped); a refused line comes back in msg_to_log."""
+    value = SHAPES[shape]
+    fake = fake_syslog(refuse)
+    server = echo_server(scripted, 'clouds', ECHOES['json_body'], 400)
+    outcome = run_module(mist_backend.main, {
+        'url': server.url, 'api_token': 'c' * 64, 'api_version': 'clouds', 'retries': 0, 'name': 'prod\x00',
+        'provider': 'ec2', 'region': 'us-east-1', 'credentials': {'apikey': 'AKIA', 'apisecret': value}})
+    assert outcome.failed
+    if refuse:
+        assert 'syslog' in outcome.result['msg'] and 'msg_to_log' in outcome.result
+    else:
+        assert len(fake.lines) == 1 and 'Invoked with' in fake.lines[0] and 'region=us-east-1' in fake.lines[0]
+    assert_no_leak(outcome.output + '\n'.join(fake.lines), value)
