@@ -33,7 +33,7 @@ def test_scenario(ansible, sim, mistsim_token, mist_era, verbose):
              'secret_a': SECRET_A, 'secret_b': SECRET_B}
     proc = ansible.playbook('backend_scenario.yml', args=['-e', json.dumps(extra)] + args)
     ansible.assert_ok(proc)
-    assert proc.output.count('contract: delete again is unchanged and sends no write') == len(KINDS)
+    assert proc.output.count('Contract: delete again is unchanged and sends no write - ') == len(KINDS)
     assert leaked(proc.output, SECRET_A, SECRET_B, mistsim_token) == []
     if verbose:
         assert '<localhost> EXEC' in proc.output  # -vvv really was on
