@@ -29,8 +29,11 @@ checks: sanity lint docs-check changelog-lint ee-check
 test-matrix:
 	.ci/matrix.sh
 
+# Two pytest-xdist workers (the machine's two cores): most tests wait on ansible-playbook processes.
+JOBS ?= 2
+
 unit: venv
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(JOBS)
 
 sanity: venv
 	VENV=$(VENV) .ci/sanity.sh

@@ -79,6 +79,8 @@ class Workspace(object):
             'ANSIBLE_INVENTORY_UNPARSED_FAILED': 'true',
             'ANSIBLE_HOME': os.path.join(self.work, 'home'),
             'ANSIBLE_LOCAL_TEMP': os.path.join(self.work, 'tmp'),
+            # api_version auto remembers a backends server here: a run starts from nothing remembered.
+            'XDG_CACHE_HOME': os.path.join(self.work, 'cache'),
             'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
             'ANSIBLE_DEPRECATION_WARNINGS': 'false',
             'ANSIBLE_RETRY_FILES_ENABLED': 'false',
@@ -111,8 +113,9 @@ class Workspace(object):
     def inventory(self, source, *args):
         return timed([tool('ansible-inventory'), '-i', source] + list(args or ('--list',)), self.env)
 
-    def playbook(self, path, *args):
-        return timed([tool('ansible-playbook'), '-i', 'localhost,', path] + list(args), self.env)
+    def playbook(self, path, *args, **kwargs):
+        env = dict(self.env, **kwargs.get('env', {}))
+        return timed([tool('ansible-playbook'), '-i', 'localhost,', path] + list(args), env)
 
     def close(self):
         if self.sim is not None:

@@ -27,13 +27,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from benchlib import Workspace, machine_note, median, verdict  # noqa: E402  pylint: disable=wrong-import-position
 
-# The plugin's default max_workers, read from its documentation (the one place it is stated).
-DEFAULT_WORKERS = None
-
 
 def default_workers():
+    """The plugin's default max_workers, read from its documentation (what a user gets)."""
     import yaml
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'plugins', 'inventory', 'mist.py')) as handle:
         source = handle.read()
     doc = yaml.safe_load(source.split("DOCUMENTATION = r'''", 1)[1].split("'''", 1)[0])

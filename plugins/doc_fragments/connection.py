@@ -54,7 +54,11 @@ options:
       calls backends "clouds". This collection calls both backends.
     - 'V(auto) asks the server once per module task or inventory run: the first list of backends is the question
       (C(GET /api/v1/clouds), then C(GET /backends) when that is not found), so a task that lists anyway pays no
-      extra request on a C(clouds) server and one on a C(backends) server. Pinning the dialect saves that.'
+      extra request on a C(clouds) server.'
+    - 'A C(backends) server found so is remembered per URL (hashed; no credentials) in
+      C($XDG_CACHE_HOME/mistio.cloud/dialects.json), by default C(~/.cache/mistio.cloud/dialects.json), so
+      only the first task ever pays the extra request; later ones ask C(GET /backends) first. A stale entry costs
+      one request and is corrected; an unwritable cache only costs that request. Pinning the dialect saves all this.'
     - The era of the server (the Mist release), where it matters, is learnt from its answers.
     type: str
     default: auto
@@ -134,7 +138,11 @@ options:
       calls backends "clouds". This collection calls both backends.
     - 'V(auto) asks the server once per module task or inventory run: the first list of backends is the question
       (C(GET /api/v1/clouds), then C(GET /backends) when that is not found), so a task that lists anyway pays no
-      extra request on a C(clouds) server and one on a C(backends) server. Pinning the dialect saves that.'
+      extra request on a C(clouds) server.'
+    - 'A C(backends) server found so is remembered per URL (hashed; no credentials) in
+      C($XDG_CACHE_HOME/mistio.cloud/dialects.json), by default C(~/.cache/mistio.cloud/dialects.json), so
+      only the first task ever pays the extra request; later ones ask C(GET /backends) first. A stale entry costs
+      one request and is corrected; an unwritable cache only costs that request. Pinning the dialect saves all this.'
     - The era of the server (the Mist release), where it matters, is learnt from its answers.
     type: str
     default: auto

@@ -20,7 +20,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
+import json
+import os
 import re
+import tempfile
 from urllib.parse import quote
 
 from ansible_collections.mistio.cloud.plugins.module_utils.client import (
@@ -597,9 +600,9 @@ DIALECT_CLASSES = {'backends': BackendsDialect, 'clouds': CloudsDialect}
 def connect(transport, api_version='auto', api_token=None, email=None, password=None):
     """The dialect object for a server; api_version auto asks it once per process and url.
 
-    The probe is the clouds list (its answer is kept for the first list_backends),
-    then the backends list: a task that lists anyway pays no extra request on a
-    clouds server.
+    The probe is a list (its answer is kept for the first list_backends), so a
+    task that lists anyway pays no extra request: the clouds list first, unless
+    an earlier run found the backends dialect at this url (remembered_dialect).
     """
     if api_version not in API_VERSIONS:
         raise MistError('api_version must be one of %s (got %r).' % (', '.join(API_VERSIONS), api_version), kind='not_mist')
@@ -609,9 +612,101 @@ def connect(transport, api_version='auto', api_token=None, email=None, password=
     name = api_version if api_version != 'auto' else _DIALECT_CACHE.get(transport.url)
     if name:
         return DIALECT_CLASSES[name](transport, **creds)
-    dialect = _detect(transport, creds)
+    dialect = None
+    if remembered_dialect(transport.url) == BackendsDialect.name:
+        dialect = _probe_backends_first(transport, creds)
+    dialect = dialect or _detect(transport, creds)
     _DIALECT_CACHE[transport.url] = dialect.name
+    remember_dialect(transport.url, dialect.name)
     return dialect
+
+
+# Each task is a process of its own, so what auto found is also kept on disk, per
+# url: the two dialects share no list path (mist.api has no /backends, mist.io no
+# /api/v1/clouds), and without it every task on a backends server would pay the
+# clouds probe. Only a backends server is written down (clouds is probed first
+# anyway); the entry only orders the probes, so a stale one costs a request, never
+# a wrong answer. No secret goes in: the url is hashed.
+HINTS_KEPT = 64
+
+
+def hints_path():
+    base = os.environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache')
+    return os.path.join(base, 'mistio.cloud', 'dialects.json')
+
+
+def _url_key(url):
+    return hashlib.sha256(url.encode('utf-8')).hexdigest()
+
+
+def _read_hints():
+    try:
+        with open(hints_path()) as handle:
+            hints = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return hints if isinstance(hints, dict) else {}
+
+
+def remembered_dialect(url):
+    """The dialect auto found at url in an earlier process, or None."""
+    name = _read_hints().get(_url_key(url))
+    return name if name in DIALECT_CLASSES else None
+
+
+def remember_dialect(url, name):
+    """Keep a backends url for later processes; forget it once it answers as clouds."""
+    hints = _read_hints()
+    key = _url_key(url)
+    if hints.get(key) == name or (name != BackendsDialect.name and key not in hints):
+        return
+    hints.pop(key, None)
+    if name == BackendsDialect.name:
+        hints[key] = name
+    _write_hints(dict(list(hints.items())[-HINTS_KEPT:]))
+
+
+def _write_hints(hints):
+    """Replace the file atomically; a cache that cannot be written is only a lost request."""
+    path = hints_path()
+    tmp = None
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix='.dialects.')
+        with os.fdopen(handle, 'w') as out:
+            json.dump(hints, out)
+        os.replace(tmp, path)
+    except OSError:
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _probe_backends_first(transport, creds):
+    """The backends list as the probe, where an earlier run found that dialect; None if not (any more)."""
+    backends = BackendsDialect(transport, **creds)
+    try:
+        backends.login()
+    except MistError as exc:
+        if exc.status is None:
+            raise  # unreachable: probing the other dialect would only wait again
+        return None
+    return backends if _probe_list(transport, backends)[0] else None
+
+
+def _probe_list(transport, dialect):
+    """GET the dialect's list: (True, answer) if the server speaks it (the list is kept for
+    the first list_backends), else (False, answer); a server error fails as such."""
+    path = dialect._path()
+    listing = transport.send('GET', path, None, True, dialect.auth_header())
+    if listing.status_code in (401, 403) and not looks_html(listing.text):
+        return True, listing
+    if listing.status_code >= 500:
+        transport.parse(listing, 'GET', path)
+    data = parse_json(listing.text) if listing.status_code == 200 else None
+    if isinstance(data, list):
+        dialect._prefetched[('GET', path)] = data
+        return True, listing
+    return False, listing
 
 
 def _detect(transport, creds):
@@ -624,16 +719,9 @@ def _detect(transport, creds):
             if exc.status != 404:
                 raise
             return _detect_backends(transport, creds, 'POST %s answered 404' % clouds.login_path)
-    listing = transport.send('GET', path, None, True, clouds.auth_header())
-    if listing.status_code in (401, 403) and not looks_html(listing.text):
+    speaks, listing = _probe_list(transport, clouds)
+    if speaks:
         return clouds
-    if listing.status_code >= 500:
-        transport.parse(listing, 'GET', path)
-    if listing.status_code == 200:
-        data = parse_json(listing.text)
-        if isinstance(data, list):
-            clouds._prefetched[('GET', path)] = data
-            return clouds
     if listing.status_code != 404:
         raise transport.not_mist('GET %s answered %s' % (path, describe(listing)))
     return _detect_backends(transport, creds, 'GET %s answered 404' % path)
@@ -641,14 +729,8 @@ def _detect(transport, creds):
 
 def _detect_backends(transport, creds, before):
     backends = BackendsDialect(transport, **creds)
-    path = backends._path()
     backends.login()
-    listing = transport.send('GET', path, None, True, backends.auth_header())
-    if listing.status_code in (401, 403) and not looks_html(listing.text):
-        return backends
-    data = parse_json(listing.text) if listing.status_code == 200 else None
-    if not isinstance(data, list):
-        raise transport.not_mist('%s, GET %s answered %s' % (before, path, describe(listing)))
-    # The probe already fetched the list: the first list_backends reuses it.
-    backends._prefetched[('GET', path)] = data
+    speaks, listing = _probe_list(transport, backends)
+    if not speaks:
+        raise transport.not_mist('%s, GET %s answered %s' % (before, backends._path(), describe(listing)))
     return backends

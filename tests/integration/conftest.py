@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -57,11 +58,15 @@ def ansible_env(collections_path, tmp_path_factory):
 class AnsibleRun:
     """Runs ansible-playbook / ansible-inventory with the collection on the path."""
 
-    def __init__(self, env):
+    def __init__(self, env, cache_root):
         self.env = env
+        self.cache_root = cache_root
 
     def _run(self, argv, env=None, cwd=None):
         full_env = dict(self.env)
+        # Each run starts without the dialect that api_version auto remembers per url
+        # (under XDG_CACHE_HOME), so a test's request counts never depend on the ones before.
+        full_env["XDG_CACHE_HOME"] = tempfile.mkdtemp(dir=self.cache_root)
         full_env.update(env or {})
         proc = subprocess.run(argv, env=full_env, cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
         proc.output = proc.stdout + proc.stderr
@@ -92,5 +97,5 @@ class AnsibleRun:
 
 
 @pytest.fixture(scope="session")
-def ansible(ansible_env):
-    return AnsibleRun(ansible_env)
+def ansible(ansible_env, tmp_path_factory):
+    return AnsibleRun(ansible_env, str(tmp_path_factory.mktemp("xdg-cache")))

@@ -40,8 +40,9 @@ def collection_loader(collections_path):
 
 
 @pytest.fixture(autouse=True)
-def pinned_interpreter(monkeypatch, collections_path):
+def pinned_interpreter(monkeypatch, collections_path, tmp_path):
     monkeypatch.setenv('ANSIBLE_PYTHON_INTERPRETER', sys.executable)
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'xdg-cache'))  # no dialect remembered from another test
     # pytest-ansible points this at its collections/ tree when pytest starts next to galaxy.yml;
     # from anywhere else the collection is found through the integration tests' tree.
     if not (os.environ.get('ANSIBLE_COLLECTIONS_PATH') or '').strip():

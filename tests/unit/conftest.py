@@ -39,9 +39,10 @@ init_plugin_loader([_collections_root()])
 
 
 @pytest.fixture(autouse=True)
-def _fresh_dialect_cache():
-    """api_version auto is cached per process and url; each test starts without it."""
+def _fresh_dialect_cache(monkeypatch, tmp_path):
+    """api_version auto is cached per process and url (and a backends url on disk); each test starts without it."""
     from ansible_collections.mistio.cloud.plugins.module_utils import dialects
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'xdg-cache'))
     dialects.clear_dialect_cache()
     yield
     dialects.clear_dialect_cache()

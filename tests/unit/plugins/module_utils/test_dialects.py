@@ -8,6 +8,7 @@ import json
 import os
 
 import pytest
+import requests
 
 from ansible_collections.mistio.cloud.plugins.module_utils.client import MistError, NotSupported
 from ansible_collections.mistio.cloud.plugins.module_utils.dialects import (
@@ -459,6 +460,89 @@ def test_auto_detects_backends_and_reuses_the_probe(make_client, response):
     assert session.paths() == ['GET /api/v1/clouds', 'GET /backends']
     client.dialect.list_backends()
     assert session.paths()[-1] == 'GET /backends' and len(session.calls) == 3
+
+
+def _backends_server(response):
+    return {('GET', '/api/v1/clouds'): response(404, text='Not Found'), ('GET', '/backends'): response(body=[])}
+
+
+def dialects_module():
+    from ansible_collections.mistio.cloud.plugins.module_utils import dialects
+    return dialects
+
+
+def _next_process():
+    """What a later task sees: a new process has no in-memory cache, only the file."""
+    from ansible_collections.mistio.cloud.plugins.module_utils import dialects
+    dialects._DIALECT_CACHE.clear()
+
+
+def test_auto_remembers_a_backends_server_for_later_processes(make_client, response):
+    first, session1, dummy = make_client(_backends_server(response), api_version='auto')
+    first.dialect.list_backends()
+    assert session1.paths() == ['GET /api/v1/clouds', 'GET /backends']
+    _next_process()
+    second, session2, dummy = make_client(_backends_server(response), api_version='auto')
+    assert second.dialect.name == 'backends' and second.dialect.list_backends() == []
+    assert session2.paths() == ['GET /backends']
+    other, session3, dummy = make_client(_backends_server(response), url='https://other.example', api_version='auto')
+    assert other.dialect_name == 'backends'
+    assert session3.paths() == ['GET /api/v1/clouds', 'GET /backends']
+
+
+def test_the_remembered_dialect_file_holds_no_url_or_secret(make_client, response):
+    client, session, dummy = make_client(_backends_server(response), url='https://u:pw@mist.example', api_version='auto',
+                                         api_token=TOKEN)
+    client.dialect_name
+    text = open(dialects_module().hints_path()).read()
+    assert 'backends' in text and 'mist.example' not in text and TOKEN not in text and 'pw' not in text
+
+
+def test_a_clouds_server_writes_nothing(make_client, response):
+    client, session, dummy = make_client({('GET', '/api/v1/clouds'): response(body=[])}, api_version='auto')
+    client.dialect_name
+    assert not os.path.exists(dialects_module().hints_path())
+
+
+def test_a_stale_backends_entry_costs_one_request_and_is_forgotten(make_client, response):
+    make_client(_backends_server(response), api_version='auto')[0].dialect_name
+    _next_process()
+    # The same url now serves mist.api (an upgrade): /backends is its 404 page.
+    routes = {('GET', '/backends'): response(404, text=HTML), ('GET', '/api/v1/clouds'): response(body=[])}
+    client, session, dummy = make_client(routes, api_version='auto')
+    assert client.dialect.name == 'clouds' and client.dialect.list_backends() == []
+    assert session.paths() == ['GET /backends', 'GET /api/v1/clouds']
+    _next_process()
+    again, session2, dummy = make_client(routes, api_version='auto')
+    assert again.dialect_name == 'clouds' and session2.paths() == ['GET /api/v1/clouds']
+
+
+def test_a_remembered_backends_server_that_is_down_is_tried_once(make_client, response):
+    make_client(_backends_server(response), api_version='auto')[0].dialect_name
+    _next_process()
+    refused = requests.exceptions.ConnectionError('refused')
+    routes = {('POST', '/auth'): refused, ('GET', '/backends'): refused, ('POST', '/api/v1/tokens'): refused,
+              ('GET', '/api/v1/clouds'): refused}
+    client, session, dummy = make_client(routes, api_version='auto', email='me@example.com', password=PASSWORD)
+    with pytest.raises(MistError) as err:
+        client.dialect_name
+    assert err.value.status is None and set(session.paths()) == {'POST /auth'}
+
+
+def test_an_unreadable_or_unwritable_cache_is_only_a_lost_request(make_client, response, monkeypatch, tmp_path):
+    blocker = tmp_path / 'not-a-dir'
+    blocker.write_text('x')
+    monkeypatch.setenv('XDG_CACHE_HOME', str(blocker))
+    client, session, dummy = make_client(_backends_server(response), api_version='auto')
+    assert client.dialect_name == 'backends'
+    corrupt = tmp_path / 'corrupt'
+    (corrupt / 'mistio.cloud').mkdir(parents=True)
+    (corrupt / 'mistio.cloud' / 'dialects.json').write_text('{not json')
+    monkeypatch.setenv('XDG_CACHE_HOME', str(corrupt))
+    _next_process()
+    client, session, dummy = make_client(_backends_server(response), api_version='auto')
+    assert client.dialect_name == 'backends' and session.paths() == ['GET /api/v1/clouds', 'GET /backends']
+    assert 'backends' in (corrupt / 'mistio.cloud' / 'dialects.json').read_text()
 
 
 def test_auto_on_a_web_site_is_not_mist(make_client, response):
