@@ -46,6 +46,11 @@ REDIRECTS = (301, 302, 303, 307, 308)
 WRITES = ('POST', 'PUT', 'PATCH', 'DELETE')
 
 
+def _may_be_done(method):
+    """Where a request's fate is unknown, what a person must know: a write may have taken effect; a read changes nothing."""
+    return '' if method in ('GET', 'HEAD') else '; it may have been processed'
+
+
 class MistError(Exception):
     """A request to Mist failed. str() is a sentence a person can act on.
 
@@ -348,7 +353,7 @@ class Transport(object):
             hint = ' — check email and password' if login else ' — check api_token (or email and password)'
             sentence = 'Mist rejected the request %s (%s %s)%s.' % (request, status, message, hint)
         elif ambiguous:
-            sentence = 'Mist failed the request %s (%s %s); it may have been processed.' % (request, status, message)
+            sentence = 'Mist failed the request %s (%s %s)%s.' % (request, status, message, _may_be_done(method))
         else:
             sentence = 'Mist rejected the request %s (%s %s)' % (request, status, message)
         return MistError(sentence, status=status, message=message, method=method, path=path, kind=kind, ambiguous=ambiguous)
@@ -362,11 +367,11 @@ class Transport(object):
             return MistError('Timed out after %ss connecting to %s for %s — check url.' % (self.timeout, self.url, request),
                              method=method, path=path, kind='timeout')
         if isinstance(exc, requests.exceptions.Timeout):
-            return MistError('Timed out after %ss waiting for %s from %s; it may have been processed.' % (self.timeout, request, self.url),
+            return MistError('Timed out after %ss waiting for %s from %s%s.' % (self.timeout, request, self.url, _may_be_done(method)),
                              method=method, path=path, kind='timeout', ambiguous=True)
         reason, ambiguous = _connection_reason(text)
         if ambiguous:
-            sentence = 'Mist at %s dropped the connection during %s (%s); it may have been processed.' % (self.url, request, reason)
+            sentence = 'Mist at %s dropped the connection during %s (%s)%s.' % (self.url, request, reason, _may_be_done(method))
         else:
             sentence = 'Cannot reach Mist at %s: %s — check url.' % (self.url, reason)
         return MistError(sentence, method=method, path=path, kind='connection', ambiguous=ambiguous)

@@ -16,6 +16,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.mistio.cloud.plugins.module_utils.client import Transport
 from ansible_collections.mistio.cloud.plugins.module_utils.dialects import API_VERSIONS, connect as connect_dialect
+from ansible_collections.mistio.cloud.plugins.module_utils.providers import provider_table
 
 # name: (type, default, no_log, environment variable)
 CONNECTION_OPTIONS = {
@@ -54,8 +55,9 @@ def connect(options):
     """The server's dialect for a dict of connection options (module params or plugin options).
 
     api_version auto probes on the first request. Raises MistError for bad options.
+    The dialect gets the catalogue's providers as plain data (it imports nothing above it).
     """
     transport_args = dict((key, options[key]) for key in TRANSPORT_OPTIONS if options.get(key) is not None)
     transport = Transport(options.get('url'), **transport_args)
     auth = dict((key, options.get(key)) for key in AUTH_OPTIONS)
-    return connect_dialect(transport, options.get('api_version') or 'auto', **auth)
+    return connect_dialect(transport, options.get('api_version') or 'auto', providers=provider_table(), **auth)

@@ -7,10 +7,17 @@
 Layer 2 of module_utils, above the transport (client.py). A dialect owns the
 paths, the auth header and login, request bodies, response normalisation,
 backend ids, api_version auto (connect()) and the capabilities it declares
-(computed_ids, unique_names, can_update(), readable_fields(), name_field).
+(computed_ids, unique_names, can_update(), readable_fields(), name_field,
+stores(), stored_as(), regions(), takes_field(), required_fields()).
 Everything above reads those capabilities and never tests a dialect's or an
-era's name. It reads the provider catalogue (providers.py) as data: the
-canonical ids, the fields and, for the backends era, their wire names.
+era's name.
+
+It imports only the transport and resources.py (the wire shapes of resource
+listings). What each dialect knows per provider is its own data: which
+providers it stores, the wire names of their fields, its provider ids and
+the providers it lists under another name. What is the catalogue's (the
+fields of a provider, which are secret, a title) the layer above hands down
+as plain data (``providers``, from providers.provider_table()).
 
 Moved here from client.py: dialect detection, login, auth headers.
 Moved here from providers.py: to_wire / from_wire (now add_body / normalise).
@@ -29,7 +36,6 @@ from urllib.parse import quote
 from ansible_collections.mistio.cloud.plugins.module_utils.client import (
     MistError, NotSupported, describe, header_safe, looks_html, parse_json,
 )
-from ansible_collections.mistio.cloud.plugins.module_utils import providers as catalogue
 from ansible_collections.mistio.cloud.plugins.module_utils import resources
 
 API_VERSIONS = ('auto', 'backends', 'clouds')
@@ -89,8 +95,10 @@ class _Dialect(object):
     strips_names = False      # the server stores (and compares) names stripped of surrounding whitespace
     name_rule = None          # a regex every added or renamed name must match, else the server refuses it
 
-    def __init__(self, transport, api_token=None, email=None, password=None):
+    def __init__(self, transport, api_token=None, email=None, password=None, providers=None):
         self.transport = transport
+        # The catalogue's providers as plain data: {canonical: {title, fields: {name: secret}}}.
+        self.providers = providers or {}
         self.url = transport.url
         transport.add_secret(api_token)
         # A token pasted with its line ending: the server's tokens never hold whitespace.
@@ -153,7 +161,32 @@ class _Dialect(object):
 
     def stores(self, canonical):
         """Whether this dialect can hold a backend of this canonical provider."""
-        return self.name in catalogue.PROVIDERS.get(canonical, {}).get('dialects', ())
+        raise NotImplementedError
+
+    def stored_as(self, canonical):
+        """The canonical provider a backend of this provider is stored (and listed) as."""
+        return canonical
+
+    def regions(self, canonical):
+        """The only regions of this provider the dialect can express, or None: those the catalogue allows."""
+        return None
+
+    def takes_field(self, canonical, field):
+        """Whether an add of this provider can carry this credential field."""
+        return self.stores(canonical)
+
+    def required_fields(self, canonical):
+        """Credential fields this dialect requires although the catalogue leaves them optional."""
+        return ()
+
+    def wire_names(self, canonical, field):
+        """The body fields a credential field is sent as."""
+        return (field,)
+
+    def _public_fields(self, canonical):
+        """The non-secret credential fields of a provider this dialect takes, in catalogue order."""
+        fields = self.providers.get(canonical, {}).get('fields', {})
+        return [name for name, secret in fields.items() if not secret and self.takes_field(canonical, name)]
 
     # Auth and requests --------------------------------------------------
 
@@ -287,11 +320,13 @@ class _Dialect(object):
         return entries
 
     def _secret_values(self, body):
-        names = set(['password', 'api_token', 'token'] + catalogue.secret_fields())
-        for spec in catalogue.PROVIDERS.values():
-            for field in spec['fields']:
-                if field['secret']:
-                    names.update(field['backends'])
+        """The values of a body sent under the name (or wire name here) of any provider's secret field."""
+        names = set(['password', 'api_token', 'token'])
+        for canonical, spec in self.providers.items():
+            for field, secret in spec.get('fields', {}).items():
+                if secret:
+                    names.add(field)
+                    names.update(self.wire_names(canonical, field) if self.takes_field(canonical, field) else ())
         return [value for key, value in body.items() if key in names]
 
     def normalise(self, entry):
@@ -335,6 +370,36 @@ class BackendsDialect(_Dialect):
     URL_IN_ID = ('openstack', 'hpcloud')
     # Any apiurl naming hpcloudsvc is stored as this (9af63a984 methods.py:180).
     HPCLOUD_AUTH_URL = 'https://region-a.geo-1.identity.hpcloudsvc.com:35357/v2.0/tokens'
+    # The providers these servers store and the body fields each credential field is sent as
+    # (MIST_API.md 1, Add). The servers are frozen: adding a provider never touches this.
+    _KEY_PAIR = {'username': ('apikey',), 'apikey': ('apisecret',)}
+    _OPENSTACK = {'username': ('apikey',), 'password': ('apisecret',), 'url': ('apiurl',), 'tenant': ('tenant_name',),
+                  'compute_endpoint': ('compute_endpoint',)}
+    WIRE_FIELDS = {
+        'ec2': {'apikey': ('apikey',), 'apisecret': ('apisecret',)},
+        'rackspace': _KEY_PAIR, 'rackspace_first_gen': _KEY_PAIR, 'softlayer': _KEY_PAIR,
+        'gce': {'email': ('apikey',), 'private_key': ('apisecret',), 'project_id': ('tenant_name',)},
+        'openstack': _OPENSTACK, 'hpcloud': _OPENSTACK,
+        # One key field: a token-only provider repeats it.
+        'digitalocean': {'token': ('apikey', 'apisecret')},
+        'linode': {'apikey': ('apikey', 'apisecret')},
+        'nephoscale': {'username': ('apikey',), 'password': ('apisecret',)},
+        # The host URL is apiurl (part of the id, with the title), the basic-auth user and
+        # password apikey and apisecret (both optional); there is no TLS.
+        'docker': {'host': ('apiurl',), 'port': ('docker_port',), 'auth_user': ('apikey',), 'auth_password': ('apisecret',)},
+        'bare_metal': {'host': ('machine_ip', 'apikey'), 'ssh_user': ('machine_user',), 'ssh_port': ('machine_port',),
+                       'ssh_key': ('machine_key',)},
+    }
+    # The server needs a bare-metal host and the id of an SSH key it already holds.
+    REQUIRED = {'bare_metal': ('host', 'ssh_key')}
+    # Provider ids that name an EC2 region (GET /providers order); the others are the provider, or
+    # provider:region for these providers.
+    REGION_IDS = {'ec2': (
+        ('ec2_ap_northeast', 'ap-northeast-1'), ('ec2_ap_southeast', 'ap-southeast-1'),
+        ('ec2_ap_southeast_2', 'ap-southeast-2'), ('ec2_eu_west', 'eu-west-1'), ('ec2_sa_east', 'sa-east-1'),
+        ('ec2_us_east', 'us-east-1'), ('ec2_us_west', 'us-west-1'), ('ec2_us_west_oregon', 'us-west-2'),
+    )}
+    REGION_IN_ID = ('rackspace', 'rackspace_first_gen', 'hpcloud')
 
     LISTED_WIRE_FIELDS = {'B1': ('apikey',), 'B2': ('apikey', 'docker_port')}
 
@@ -369,21 +434,57 @@ class BackendsDialect(_Dialect):
                 return None  # a standalone backends server has no login and needs none
             raise
 
+    def stores(self, canonical):
+        return canonical in self.WIRE_FIELDS
+
+    def regions(self, canonical):
+        if canonical in self.REGION_IDS:
+            return [region for dummy, region in self.REGION_IDS[canonical]]
+        return None
+
+    def takes_field(self, canonical, field):
+        return field in self.WIRE_FIELDS.get(canonical, {})
+
+    def required_fields(self, canonical):
+        return self.REQUIRED.get(canonical, ())
+
+    def wire_names(self, canonical, field):
+        return self.WIRE_FIELDS.get(canonical, {}).get(field, ())
+
     def readable_fields(self, canonical):
-        spec = catalogue.PROVIDERS.get(canonical)
-        if not spec:
-            return frozenset()
         if canonical == 'bare_metal':
             return frozenset()  # listed apikey is "" (MIST_API.md 1, list entry)
         # Only apikey is listed among the credentials (MIST_API.md 3.4); late B2 also lists a Docker
         # backend's docker_port (4fc89bb63 methods.py:2804-2807). A Docker host (apiurl) is never listed.
-        wires = self.LISTED_WIRE_FIELDS.get(self.era, ('apikey',))
-        return frozenset(f['name'] for f in spec['fields'] if not f['secret'] and set(f['backends']) & set(wires))
+        wires = set(self.LISTED_WIRE_FIELDS.get(self.era, ('apikey',)))
+        return frozenset(f for f in self._public_fields(canonical) if wires & set(self.wire_names(canonical, f)))
 
     def named_id_fields(self, canonical):
         # A Docker id is provider + title + apiurl (model.py get_id): the id confirms the host only
         # while the backend keeps the title it was added with.
         return ('host',) if canonical == 'docker' else ()
+
+    def _provider_id(self, canonical, region):
+        """(provider id, region field) of an add body; NotSupported when this wire cannot name the region."""
+        if canonical in self.REGION_IDS:
+            for provider_id, listed in self.REGION_IDS[canonical]:
+                if listed == region:
+                    return provider_id, None
+        elif canonical in self.REGION_IN_ID and region:
+            return '%s:%s' % (canonical, region), None
+        elif canonical not in self.REGION_IN_ID:
+            return canonical, region
+        raise NotSupported('The backends servers have no provider %s in region %s.' % (canonical, region))
+
+    def _listed_provider(self, provider, region):
+        """(canonical, region) of a provider id as a server lists it (rackspace:lon, ec2_us_east); unknown ids pass."""
+        if ':' in provider:
+            provider, region = provider.split(':', 1)
+        for canonical, ids in self.REGION_IDS.items():
+            for provider_id, listed in ids:
+                if provider_id == provider:
+                    return canonical, listed
+        return provider, region
 
     def list_providers(self):
         entries = self._provider_entries('/providers')
@@ -394,20 +495,18 @@ class BackendsDialect(_Dialect):
                            'backend %s; use update_credentials: on_create, or delete and re-add it yourself.' % backend_id)
 
     def add_body(self, desired):
-        spec = catalogue.provider_spec(desired['provider'])
+        canonical = desired['provider']
+        if not self.stores(canonical):
+            raise NotSupported('The backends servers have no provider %s.' % canonical)
         given = _given(desired.get('credentials'))
         body = {'title': desired.get('name')}
-        region = desired.get('region')
-        if spec['region'] in ('seed', 'aws'):
-            body['provider'] = catalogue.seed_id(desired['provider'], region)
-        else:
-            body['provider'] = desired['provider']
-            if region:
-                body['region'] = region
-        for field in spec['fields']:
-            if field['name'] in given:
-                for wire in field['backends']:
-                    body.setdefault(wire, given[field['name']])
+        body['provider'], region = self._provider_id(canonical, desired.get('region'))
+        if region:
+            body['region'] = region
+        for field, wires in self.WIRE_FIELDS[canonical].items():
+            if field in given:
+                for wire in wires:
+                    body.setdefault(wire, given[field])
         return body
 
     def candidate_ids(self, desired):
@@ -415,9 +514,13 @@ class BackendsDialect(_Dialect):
 
         docker: provider+title+apiurl; bare metal: provider+host; OpenStack and HP in
         B2: provider+region+apikey+apiurl+tenant_name; others: provider+region+apikey.
-        Until the era is known, OpenStack and HP have one candidate per era.
+        Until the era is known, OpenStack and HP have one candidate per era. [] when
+        this wire cannot express the backend (no id to compute).
         """
-        body = self.add_body(desired)
+        try:
+            body = self.add_body(desired)
+        except NotSupported:
+            return []
         provider, dummy, region = body['provider'].partition(':')
         region = region or body.get('region') or ''
         if provider == 'docker':
@@ -452,17 +555,12 @@ class BackendsDialect(_Dialect):
         return added
 
     def _identity(self, entry):
-        provider = str(entry.get('provider') or '')
-        region = entry.get('region') or None
-        canonical, region = catalogue.seed_provider(provider, region)
-        spec = catalogue.PROVIDERS.get(canonical)
+        canonical, region = self._listed_provider(str(entry.get('provider') or ''), entry.get('region') or None)
         creds = {}
-        for field in spec['fields'] if spec else ():
-            if field['secret'] or self.name not in field['dialects']:
-                continue
-            for wire in field['backends']:
+        for field in self._public_fields(canonical):
+            for wire in self.wire_names(canonical, field):
                 if entry.get(wire) not in (None, ''):
-                    creds[field['name']] = entry[wire]
+                    creds[field] = entry[wire]
                     break
         return canonical, region, creds
 
@@ -490,6 +588,11 @@ class CloudsDialect(_Dialect):
     }
     # Provider ids as the servers list them, where they differ from the catalogue's (MIST_API.md 3.3).
     LISTED_PROVIDERS = {'other': 'bare_metal', 'packet': 'equinixmetal'}
+    # First-generation Rackspace was retired before these servers; HP Helion was OpenStack.
+    NOT_STORED = frozenset(['rackspace_first_gen'])
+    STORED_AS = {'hpcloud': 'openstack'}
+    # Credential fields sent under another name: Docker's basic auth (MIST_API.md 2.5).
+    WIRE_NAMES = {('docker', 'auth_user'): 'username', ('docker', 'auth_password'): 'password'}
 
     def era_of_entries(self, entries):
         # C1 lists title (dd989442f clouds/models.py:237-261), C3 name (clouds/models.py:263-289).
@@ -514,18 +617,22 @@ class CloudsDialect(_Dialect):
         return canonical in self.MACHINE_HELD
 
     def readable_fields(self, canonical):
-        spec = catalogue.PROVIDERS.get(canonical)
-        if not spec or canonical in self.MACHINE_HELD:
+        if canonical in self.MACHINE_HELD:
             return frozenset()
         eras = [self.era] if self.era in self.UNLISTED else list(self.UNLISTED)
         unlisted = set()
         for era in eras:
             unlisted.update(field for provider, field in self.UNLISTED[era] if provider == canonical)
-        return frozenset(f['name'] for f in spec['fields']
-                         if not f['secret'] and self.name in f['dialects'] and f['name'] not in unlisted)
+        return frozenset(f for f in self._public_fields(canonical) if f not in unlisted)
 
     def stores(self, canonical):
-        return super(CloudsDialect, self).stores(canonical) or bool(catalogue.PROVIDERS.get(canonical, {}).get('clouds_as'))
+        return canonical not in self.NOT_STORED
+
+    def stored_as(self, canonical):
+        return self.STORED_AS.get(canonical, canonical)
+
+    def wire_names(self, canonical, field):
+        return (self.WIRE_NAMES.get((canonical, field), field),)
 
     def add_backend(self, desired):
         """Add with name; a 400 that asks for a title is C1, which refused before writing: the same add with title."""
@@ -553,7 +660,7 @@ class CloudsDialect(_Dialect):
         """
         if 'driver' not in entry:
             ident = str(entry.get('provider') or entry.get('name') or '')
-            title = entry.get('title') or catalogue.PROVIDERS.get(ident, {}).get('title') or ident
+            title = entry.get('title') or self.providers.get(ident, {}).get('title') or ident
             return {'id': ident, 'title': title, 'aliases': [str(a) for a in entry.get('aliases') or []]}
         driver = str(entry.get('driver') or '')
         ident = self.DRIVER_IDS.get(driver, driver)
@@ -569,12 +676,10 @@ class CloudsDialect(_Dialect):
         return True
 
     def _wire_fields(self, canonical, creds):
-        wire = dict((f['name'], f['clouds']) for f in catalogue.PROVIDERS.get(canonical, {}).get('fields', ()))
-        return dict((wire.get(key, key), value) for key, value in creds.items())
+        return dict((self.wire_names(canonical, key)[0], value) for key, value in creds.items())
 
     def add_body(self, desired):
-        spec = catalogue.provider_spec(desired['provider'])
-        body = {self.name_field: desired.get('name'), 'provider': spec.get('clouds_as', desired['provider'])}
+        body = {self.name_field: desired.get('name'), 'provider': self.stored_as(desired['provider'])}
         body.update(self._wire_fields(desired['provider'], _given(desired.get('credentials'))))
         if desired.get('region'):
             body['region'] = desired['region']
@@ -584,21 +689,21 @@ class CloudsDialect(_Dialect):
         provider = str(entry.get('provider') or '')
         canonical = self.LISTED_PROVIDERS.get(provider, provider)
         region = entry.get('region') or None
-        spec = catalogue.PROVIDERS.get(canonical)
         creds = {}
-        for field in spec['fields'] if spec else ():
-            if field['secret'] or self.name not in field['dialects']:
-                continue
-            if entry.get(field['clouds']) not in (None, ''):
-                creds[field['name']] = entry[field['clouds']]
+        for field in self._public_fields(canonical):
+            wire = self.wire_names(canonical, field)[0]
+            if entry.get(wire) not in (None, ''):
+                creds[field] = entry[wire]
         return canonical, region, creds
 
 
 DIALECT_CLASSES = {'backends': BackendsDialect, 'clouds': CloudsDialect}
 
 
-def connect(transport, api_version='auto', api_token=None, email=None, password=None):
+def connect(transport, api_version='auto', api_token=None, email=None, password=None, providers=None):
     """The dialect object for a server; api_version auto asks it once per process and url.
+
+    providers: the catalogue as plain data (providers.provider_table()), handed down by the layer above.
 
     The probe is a list (its answer is kept for the first list_backends), so a
     task that lists anyway pays no extra request: the clouds list first, unless
@@ -608,7 +713,7 @@ def connect(transport, api_version='auto', api_token=None, email=None, password=
         raise MistError('api_version must be one of %s (got %r).' % (', '.join(API_VERSIONS), api_version), kind='not_mist')
     if password and not email:
         raise MistError('password needs email to log in to Mist.', kind='auth')
-    creds = dict(api_token=api_token, email=email, password=password)
+    creds = dict(api_token=api_token, email=email, password=password, providers=providers)
     name = api_version if api_version != 'auto' else _DIALECT_CACHE.get(transport.url)
     if name:
         return DIALECT_CLASSES[name](transport, **creds)

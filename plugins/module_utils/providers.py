@@ -2,17 +2,19 @@
 # Copyright (c) mistio.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The provider catalogue: one table for both Mist dialects (data, no requests).
+"""The provider catalogue: one table of the providers a user can name (data, no requests, no wire format).
 
 A provider has a canonical id (``ec2``), aliases (``aws``), the seed's ids
-(``ec2_us_east``, ``rackspace:lon``), the regions it takes, and the credential
-fields a user gives (required / optional / secret). Each field names, as data,
-the wire field(s) it becomes in the ``backends`` dialect; in the ``clouds``
-dialect the wire name is the canonical name itself. Adding a provider is an
-entry here (and its doc and tests).
+(``ec2_us_east``, ``rackspace:lon``: the names users of the 2014 servers wrote),
+the regions it takes, and the credential fields a user gives (required /
+optional / secret). Adding a provider is an entry here (and its doc and tests).
 
-The code that builds request bodies and reads listed entries (formerly
-to_wire / from_wire here) lives in dialects.py, which reads this table.
+Layer 3 of module_utils: it imports nothing. Which providers, fields and
+regions a server can store, and how a field travels on its wire, is the
+dialect's (dialects.py). The functions whose answer depends on it take the
+dialect as ``caps`` and read only its declared capabilities: stores(),
+stored_as(), regions(), takes_field(), required_fields(). The dialect gets
+the catalogue's data from :func:`provider_table`, handed down by connection.py.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,140 +22,113 @@ __metaclass__ = type
 
 import re
 
-BACKENDS = 'backends'
-CLOUDS = 'clouds'
-DIALECTS = (BACKENDS, CLOUDS)
-
 
 class ProviderError(ValueError):
     """Bad provider, region or credential input; the message says what to fix."""
 
 
-def _f(name, backends=None, required=DIALECTS, secret=False, clouds=True):
-    """One credential field.
-
-    backends: wire field names in the backends dialect (None: not taken there).
-    required: the dialects in which the field must be given.
-    clouds: whether the clouds dialect takes it: True under its own name, or its wire name there.
-    """
-    dialects = []
-    if backends:
-        dialects.append(BACKENDS)
-    if clouds:
-        dialects.append(CLOUDS)
-    return {
-        'name': name,
-        'secret': secret,
-        'required': tuple(d for d in required if d in dialects),
-        'dialects': tuple(dialects),
-        'backends': tuple(backends or ()),
-        'clouds': clouds if isinstance(clouds, str) else name,
-    }
+def _f(name, required=True, secret=False):
+    """One credential field: required to add a backend unless a server's dialect says otherwise."""
+    return {'name': name, 'secret': secret, 'required': required}
 
 
 _OPENSTACK_FIELDS = [
-    _f('username', backends=['apikey']),
-    _f('password', backends=['apisecret'], secret=True),
-    _f('url', backends=['apiurl']),
-    _f('tenant', backends=['tenant_name']),
-    _f('compute_endpoint', backends=['compute_endpoint'], required=()),
-    _f('domain', required=()),
+    _f('username'),
+    _f('password', secret=True),
+    _f('url'),
+    _f('tenant'),
+    _f('compute_endpoint', required=False),
+    _f('domain', required=False),
 ]
 
 # region: None (takes no region), 'seed' (one of the seed ids' regions),
-# 'aws' (AWS names; the backends dialect knows only the seed's eight),
-# 'free' (optional, any string).
+# 'aws' (AWS names; a dialect may take fewer, see regions()), 'free' (optional, any string).
 PROVIDERS = {
     'ec2': {
-        'title': 'Amazon EC2', 'aliases': ['aws', 'amazon'], 'region': 'aws', 'dialects': DIALECTS,
-        'fields': [_f('apikey', backends=['apikey']), _f('apisecret', backends=['apisecret'], secret=True)],
+        'title': 'Amazon EC2', 'aliases': ['aws', 'amazon'], 'region': 'aws',
+        'fields': [_f('apikey'), _f('apisecret', secret=True)],
     },
     'rackspace': {
-        'title': 'Rackspace', 'aliases': [], 'region': 'seed', 'dialects': DIALECTS,
-        'fields': [_f('username', backends=['apikey']), _f('apikey', backends=['apisecret'], secret=True)],
+        'title': 'Rackspace', 'aliases': [], 'region': 'seed',
+        'fields': [_f('username'), _f('apikey', secret=True)],
     },
     'rackspace_first_gen': {
-        'title': 'Rackspace (first generation)', 'aliases': [], 'region': 'seed', 'dialects': (BACKENDS,),
-        'fields': [_f('username', backends=['apikey']), _f('apikey', backends=['apisecret'], secret=True)],
+        'title': 'Rackspace (first generation)', 'aliases': [], 'region': 'seed',
+        'fields': [_f('username'), _f('apikey', secret=True)],
     },
     'gce': {
-        'title': 'Google Compute Engine', 'aliases': ['google', 'gcp'], 'region': None, 'dialects': DIALECTS,
+        'title': 'Google Compute Engine', 'aliases': ['google', 'gcp'], 'region': None,
         'fields': [
-            _f('email', backends=['apikey']),
-            _f('private_key', backends=['apisecret'], secret=True),
-            _f('project_id', backends=['tenant_name']),
+            _f('email'),
+            _f('private_key', secret=True),
+            _f('project_id'),
         ],
     },
     'openstack': {
-        'title': 'OpenStack', 'aliases': [], 'region': 'free', 'dialects': DIALECTS,
+        'title': 'OpenStack', 'aliases': [], 'region': 'free',
         'fields': _OPENSTACK_FIELDS,
     },
-    # HP Helion was OpenStack: the clouds dialect takes it as provider openstack.
     'hpcloud': {
-        'title': 'HP Helion Cloud', 'aliases': ['hp', 'helion'], 'region': 'seed', 'dialects': (BACKENDS,),
-        'clouds_as': 'openstack', 'fields': _OPENSTACK_FIELDS,
+        'title': 'HP Helion Cloud', 'aliases': ['hp', 'helion'], 'region': 'seed',
+        'fields': _OPENSTACK_FIELDS,
     },
-    # The backends dialect has one key field; a token-only provider repeats it.
     'digitalocean': {
-        'title': 'DigitalOcean', 'aliases': ['do'], 'region': None, 'dialects': DIALECTS,
-        'fields': [_f('token', backends=['apikey', 'apisecret'], secret=True)],
+        'title': 'DigitalOcean', 'aliases': ['do'], 'region': None,
+        'fields': [_f('token', secret=True)],
     },
     'linode': {
-        'title': 'Linode', 'aliases': [], 'region': None, 'dialects': DIALECTS,
-        'fields': [_f('apikey', backends=['apikey', 'apisecret'], secret=True)],
+        'title': 'Linode', 'aliases': [], 'region': None,
+        'fields': [_f('apikey', secret=True)],
     },
     'nephoscale': {
-        'title': 'NephoScale', 'aliases': [], 'region': None, 'dialects': DIALECTS,
-        'fields': [_f('username', backends=['apikey']), _f('password', backends=['apisecret'], secret=True)],
+        'title': 'NephoScale', 'aliases': [], 'region': None,
+        'fields': [_f('username'), _f('password', secret=True)],
     },
     'softlayer': {
-        'title': 'SoftLayer', 'aliases': ['ibm'], 'region': None, 'dialects': DIALECTS,
-        'fields': [_f('username', backends=['apikey']), _f('apikey', backends=['apisecret'], secret=True)],
+        'title': 'SoftLayer', 'aliases': ['ibm'], 'region': None,
+        'fields': [_f('username'), _f('apikey', secret=True)],
     },
-    # Backends era: the host URL is apiurl (part of the id, with the title), the basic-auth
-    # user and password are apikey and apisecret (both optional), and there is no TLS.
     'docker': {
-        'title': 'Docker', 'aliases': [], 'region': None, 'dialects': DIALECTS,
+        'title': 'Docker', 'aliases': [], 'region': None,
         'fields': [
-            _f('host', backends=['apiurl']),
-            _f('port', backends=['docker_port'], required=()),
-            _f('auth_user', backends=['apikey'], required=(), clouds='username'),
-            _f('auth_password', backends=['apisecret'], required=(), secret=True, clouds='password'),
-            _f('key_file', required=(), secret=True),
-            _f('cert_file', required=()),
-            _f('ca_cert_file', required=()),
+            _f('host'),
+            _f('port', required=False),
+            _f('auth_user', required=False),
+            _f('auth_password', required=False, secret=True),
+            _f('key_file', required=False, secret=True),
+            _f('cert_file', required=False),
+            _f('ca_cert_file', required=False),
         ],
     },
     'bare_metal': {
-        'title': 'Bare Metal Server', 'aliases': ['other', 'ssh', 'baremetal'], 'region': None, 'dialects': DIALECTS,
+        'title': 'Bare Metal Server', 'aliases': ['other', 'ssh', 'baremetal'], 'region': None,
         'fields': [
-            _f('host', backends=['machine_ip', 'apikey'], required=(BACKENDS,)),
-            _f('ssh_user', backends=['machine_user'], required=()),
-            _f('ssh_port', backends=['machine_port'], required=()),
-            # The backends server needs the id of an SSH key it already holds.
-            _f('ssh_key', backends=['machine_key'], required=(BACKENDS,)),
+            _f('host', required=False),
+            _f('ssh_user', required=False),
+            _f('ssh_port', required=False),
+            _f('ssh_key', required=False),
         ],
     },
     'azure_arm': {
-        'title': 'Microsoft Azure', 'aliases': ['azure'], 'region': None, 'dialects': (CLOUDS,),
+        'title': 'Microsoft Azure', 'aliases': ['azure'], 'region': None,
         'fields': [_f('tenant_id'), _f('subscription_id'), _f('key'), _f('secret', secret=True)],
     },
     'vsphere': {
-        'title': 'VMware vSphere', 'aliases': ['vcenter'], 'region': None, 'dialects': (CLOUDS,),
+        'title': 'VMware vSphere', 'aliases': ['vcenter'], 'region': None,
         'fields': [_f('host'), _f('username'), _f('password', secret=True)],
     },
     'vultr': {
-        'title': 'Vultr', 'aliases': [], 'region': None, 'dialects': (CLOUDS,),
+        'title': 'Vultr', 'aliases': [], 'region': None,
         'fields': [_f('apikey', secret=True)],
     },
     'libvirt': {
-        'title': 'KVM (libvirt)', 'aliases': ['kvm'], 'region': None, 'dialects': (CLOUDS,),
-        'fields': [_f('host'), _f('username', required=()), _f('key', required=())],
+        'title': 'KVM (libvirt)', 'aliases': ['kvm'], 'region': None,
+        'fields': [_f('host'), _f('username', required=False), _f('key', required=False)],
     },
 }
 
-# The 26 provider ids of the backends servers, in the order GET /providers
-# gives them, with their title and canonical (provider, region).
+# The seed's 26 provider names (mist.io of 2014), in its order, with their title and
+# canonical (provider, region): names a user may write for a provider, on any server.
 SEED_PROVIDERS = [
     ('bare_metal', 'Bare Metal Server', 'bare_metal', None),
     ('ec2_ap_northeast', 'EC2 AP NORTHEAST', 'ec2', 'ap-northeast-1'),
@@ -187,11 +162,6 @@ _SEED_BY_ID = dict((row[0], row) for row in SEED_PROVIDERS)
 _SEED_BY_REGION = dict(((row[2], row[3]), row[0]) for row in SEED_PROVIDERS)
 _ALIASES = dict((alias, canonical) for canonical, spec in PROVIDERS.items() for alias in spec['aliases'])
 _AWS_REGION = re.compile(r'^[a-z]{2}(-[a-z]+)+-\d+$')
-
-
-def _dialect_check(dialect_name):
-    if dialect_name not in (None,) + DIALECTS:
-        raise ProviderError('Unknown Mist dialect %r (use backends or clouds).' % (dialect_name,))
 
 
 def provider_spec(canonical):
@@ -255,7 +225,7 @@ def check_filter_region(wanted, canonical, region):
     """Raise ProviderError, listing the valid regions, when a filter names a region its provider lacks.
 
     A filter that names no region matches every region. With no dialect to ask,
-    any AWS-style region name passes for EC2 (a clouds server takes them all).
+    any AWS-style region name passes for EC2 (the servers of today take them all).
     """
     if region is None:
         return
@@ -265,7 +235,7 @@ def check_filter_region(wanted, canonical, region):
         raise ProviderError('Unknown provider %r: %s' % (wanted, exc))
 
 
-def _check_region(canonical, region, dialect_name):
+def _check_region(canonical, region, caps):
     kind = PROVIDERS[canonical]['region']
     if kind is None:
         if region:
@@ -275,39 +245,43 @@ def _check_region(canonical, region, dialect_name):
         return region or None
     if not region:
         raise ProviderError('Provider %s needs a region, one of: %s.' % (canonical, ', '.join(_seed_regions(canonical))))
-    if kind == 'aws' and dialect_name != BACKENDS:
+    only = caps.regions(canonical) if caps is not None else None
+    if only is not None:
+        # The server's dialect can express fewer regions than the provider has.
+        if region not in only:
+            raise ProviderError('Provider %s has no region %r in the %s dialect; valid regions: %s.'
+                                % (canonical, region, caps.name, ', '.join(only)))
+        return region
+    if kind == 'aws':
         if not _AWS_REGION.match(region):
             raise ProviderError('Region %r is not an AWS region name such as us-east-1.' % (region,))
         return region
     if region not in _seed_regions(canonical):
-        where = ' in the backends dialect' if kind == 'aws' else ''
-        raise ProviderError('Provider %s has no region %r%s; valid regions: %s.'
-                            % (canonical, region, where, ', '.join(_seed_regions(canonical))))
+        raise ProviderError('Provider %s has no region %r; valid regions: %s.'
+                            % (canonical, region, ', '.join(_seed_regions(canonical))))
     return region
 
 
-def resolve_provider(name, region=None, dialect_name=None):
+def resolve_provider(name, region=None, caps=None):
     """Turn a user's provider name (canonical, alias or seed id) and region into (canonical, region).
 
-    With dialect_name the answer is what that dialect can store (hpcloud is
-    openstack in the clouds dialect); a provider or region the dialect cannot
-    express raises ProviderError.
+    With caps (the server's dialect) the answer is what that dialect can store
+    (its stored_as(): hpcloud may be stored as openstack); a provider or region
+    it cannot express raises ProviderError.
     """
-    _dialect_check(dialect_name)
     if not name:
         raise ProviderError('A provider is required. Valid providers: %s.' % ', '.join(valid_provider_names()))
     canonical, named_region = lookup_provider(name)
     region = _normalise_region(region, PROVIDERS[canonical]['region'])
     if named_region and region and named_region != region:
         raise ProviderError('Provider %s already names region %s; region %s conflicts with it.' % (name, named_region, region))
-    region = _check_region(canonical, named_region or region, dialect_name)
-    spec = PROVIDERS[canonical]
-    if dialect_name and dialect_name not in spec['dialects']:
-        if dialect_name == CLOUDS and spec.get('clouds_as'):
-            return spec['clouds_as'], region
+    region = _check_region(canonical, named_region or region, caps)
+    if caps is None:
+        return canonical, region
+    if not caps.stores(canonical):
         raise ProviderError('Provider %s (region %s) cannot be expressed in the %s dialect; it takes: %s.'
-                            % (canonical, region or 'none', dialect_name, ', '.join(dialect_providers(dialect_name))))
-    return canonical, region
+                            % (canonical, region or 'none', caps.name, ', '.join(dialect_providers(caps))))
+    return caps.stored_as(canonical), region
 
 
 def _normalise_region(region, kind):
@@ -320,29 +294,30 @@ def _normalise_region(region, kind):
     return region or None
 
 
-def dialect_providers(dialect_name):
+def dialect_providers(caps):
     """Canonical provider ids a dialect can store."""
-    return sorted(k for k, spec in PROVIDERS.items() if dialect_name in spec['dialects'])
+    return sorted(k for k in PROVIDERS if caps.stores(k))
 
 
-def credential_fields(canonical, dialect_name=None):
-    """The credential fields a provider takes, as a list of dicts.
+def credential_fields(canonical, caps=None):
+    """The credential fields a provider takes, as a list of {name, required, secret}.
 
-    Each: name, required (bool: in dialect_name, or in any dialect when None),
-    secret, dialects (where it is taken) and backends (wire names there).
-    With dialect_name, fields that dialect does not take are left out.
+    With caps (the server's dialect): only the fields it takes, required where
+    the catalogue or the dialect (required_fields()) requires them.
     """
-    _dialect_check(dialect_name)
     fields = []
     for field in provider_spec(canonical)['fields']:
-        if dialect_name and dialect_name not in field['dialects']:
+        if caps is not None and not caps.takes_field(canonical, field['name']):
             continue
-        required = dialect_name in field['required'] if dialect_name else bool(field['required'])
-        fields.append({
-            'name': field['name'], 'required': required, 'secret': field['secret'],
-            'dialects': list(field['dialects']), 'backends': list(field['backends']),
-        })
+        required = field['required'] or (caps is not None and field['name'] in caps.required_fields(canonical))
+        fields.append({'name': field['name'], 'required': required, 'secret': field['secret']})
     return fields
+
+
+def provider_table():
+    """The catalogue as plain data for the dialect layer: {canonical: {title, fields: {name: secret}}}."""
+    return dict((canonical, {'title': spec['title'], 'fields': dict((f['name'], f['secret']) for f in spec['fields'])})
+                for canonical, spec in PROVIDERS.items())
 
 
 def secret_fields(canonical=None):
@@ -368,24 +343,23 @@ def credential_options():
     return dict((name, {'type': 'int' if name in INT_FIELDS else 'str', 'no_log': name in secret}) for name in sorted(names))
 
 
-def validate_credentials(canonical, creds, dialect_name, creating=True):
-    """Problems with a credentials dict, each a sentence naming the field; [] when fine.
+def validate_credentials(canonical, creds, caps, creating=True):
+    """Problems with a credentials dict for the server's dialect (caps), each a sentence naming the field; [] when fine.
 
     creating=False (an update of an existing backend) checks only the fields given.
     """
-    _dialect_check(dialect_name)
     spec = provider_spec(canonical)
     given = dict((k, v) for k, v in (creds or {}).items() if v is not None and v != '')
-    taken = [f['name'] for f in spec['fields'] if dialect_name in f['dialects']]
+    taken = credential_fields(canonical, caps)
     problems = []
     for key in sorted(given):
-        field = _field(spec, key)
-        if field is None:
-            problems.append('Provider %s does not take credential field %r (it takes: %s).' % (canonical, key, ', '.join(taken)))
-        elif dialect_name not in field['dialects']:
-            problems.append('Credential field %r of provider %s is not supported by the %s dialect.' % (key, canonical, dialect_name))
-    for field in spec['fields'] if creating else ():
-        if dialect_name in field['required'] and field['name'] not in given:
+        if _field(spec, key) is None:
+            problems.append('Provider %s does not take credential field %r (it takes: %s).'
+                            % (canonical, key, ', '.join(f['name'] for f in taken)))
+        elif key not in [f['name'] for f in taken]:
+            problems.append('Credential field %r of provider %s is not supported by the %s dialect.' % (key, canonical, caps.name))
+    for field in taken if creating else ():
+        if field['required'] and field['name'] not in given:
             problems.append('Provider %s requires credential field %r.' % (canonical, field['name']))
     return problems
 
@@ -398,27 +372,9 @@ def _field(spec, name):
 
 
 def seed_id(canonical, region):
-    """The backends dialect's provider id for (canonical, region): ec2/us-east-1 -> ec2_us_east."""
+    """The seed's name for (canonical, region): ec2/us-east-1 -> ec2_us_east."""
     if (canonical, region) in _SEED_BY_REGION:
         return _SEED_BY_REGION[(canonical, region)]
     if (canonical, None) in _SEED_BY_REGION:
         return canonical
-    raise ProviderError('Provider %s region %s cannot be expressed in the backends dialect.' % (canonical, region))
-
-
-def seed_provider(provider, region=None):
-    """(canonical, region) of a backends-era provider id as a server lists it (rackspace:lon, ec2_us_east).
-
-    Unknown ids pass through unchanged, so a list never fails on a provider newer than this collection.
-    """
-    if ':' in provider:
-        provider, region = provider.split(':', 1)
-    for key in (provider, '%s:%s' % (provider, region or '')):
-        if key in _SEED_BY_ID and _SEED_BY_ID[key][3]:
-            return _SEED_BY_ID[key][2], _SEED_BY_ID[key][3]
-    return _ALIASES.get(provider, provider), region
-
-
-def canonical_name(provider):
-    """The canonical id of a provider name a server lists (an alias such as other becomes bare_metal)."""
-    return _ALIASES.get(provider, provider)
+    raise ProviderError('Provider %s region %s has no name among the seed\'s providers.' % (canonical, region))

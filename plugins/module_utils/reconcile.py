@@ -12,7 +12,7 @@ compute the backend after each action with :func:`after_action`.
 
 ``caps`` is the server's dialect, read only for its declared capabilities
 (computed_ids, unique_names, can_update(), readable_fields(), stores(),
-candidate_ids()); never its name.
+candidate_ids()); never its name. The catalogue's functions get it the same way.
 
 A *desired* backend is a dict::
 
@@ -246,12 +246,12 @@ def resolve_desired(params, caps, current):
     if provider is None:
         checked = current.get('provider')
         if params.get('region') is not None and checked in catalogue.PROVIDERS:
-            dummy, region = catalogue.resolve_provider(checked, params['region'], caps.name)
+            dummy, region = catalogue.resolve_provider(checked, params['region'], caps)
     known = checked in catalogue.PROVIDERS
     if not known and creds:
         raise PlanError('Provider %r is not in the catalogue, so its credentials cannot be checked or updated.' % checked)
     if known and (creds or current is None):
-        _raise_problems(catalogue.validate_credentials(checked, creds, caps.name, creating=current is None))
+        _raise_problems(catalogue.validate_credentials(checked, creds, caps, creating=current is None))
     desired = {
         'name': params.get('name'), 'provider': provider, 'region': region, 'enabled': params.get('enabled'),
         'credentials': creds, 'secret_fields': catalogue.secret_fields(checked) if known else [],
@@ -272,11 +272,11 @@ def _resolve_provider(provider, region, caps, current):
     if not provider:
         return None, region
     try:
-        return catalogue.resolve_provider(provider, region, caps.name)
+        return catalogue.resolve_provider(provider, region, caps)
     except catalogue.ProviderError:
         if region is None and current and current.get('region'):
             try:
-                return catalogue.resolve_provider(provider, current['region'], caps.name)
+                return catalogue.resolve_provider(provider, current['region'], caps)
             except catalogue.ProviderError:
                 pass
         raise
@@ -294,10 +294,7 @@ def _computed_ids(desired, current, caps):
         'provider': desired['provider'] or current.get('provider'),
         'region': desired['region'] if desired['region'] is not None else current.get('region'), 'credentials': creds,
     }
-    try:
-        return caps.candidate_ids(whole)
-    except catalogue.ProviderError:
-        return []
+    return caps.candidate_ids(whole)
 
 
 def find_current(backends, params, caps):
@@ -313,17 +310,14 @@ def find_current(backends, params, caps):
     if current is not None or not caps.computed_ids or not params.get('provider'):
         return current, 'name'
     try:
-        provider, region = catalogue.resolve_provider(params['provider'], params.get('region'), caps.name)
+        provider, region = catalogue.resolve_provider(params['provider'], params.get('region'), caps)
     except catalogue.ProviderError:
         return None, 'name'
     wanted = {'name': params.get('name'), 'provider': provider, 'region': region,
               'credentials': clean_credentials(params.get('credentials'))}
     if caps.added_name(wanted) == wanted['name']:
         return None, 'name'
-    try:
-        ids = caps.candidate_ids(wanted)
-    except catalogue.ProviderError:
-        return None, 'name'
+    ids = caps.candidate_ids(wanted)
     matches = [b for b in backends if b.get('id') in ids]
     return (matches[0], 'computed id') if len(matches) == 1 else (None, 'name')
 
@@ -364,7 +358,7 @@ def check_plan(actions, backends, current, desired, caps):
     for action in actions:
         if action['action'] in ('create', 'replace'):
             if action['action'] == 'replace':
-                _raise_problems(catalogue.validate_credentials(action['provider'], desired['credentials'], caps.name))
+                _raise_problems(catalogue.validate_credentials(action['provider'], desired['credentials'], caps))
             _check_id_free(backends, desired['new_ids'], action['name'], current if action['action'] == 'replace' else None)
         if action['action'] in ('create', 'replace', 'rename'):
             _check_name_rule(action['name'], caps)

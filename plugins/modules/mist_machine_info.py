@@ -172,7 +172,7 @@ errors:
   type: list
   elements: dict
   sample: [{backend_id: 2b5f3f0c0e9d4c8fb1a7e6d5c4b3a291, backend_name: production,
-            msg: "Mist failed the request GET /api/v1/clouds/2b5f.../machines (503 Cloud unavailable); it may have been processed."}]
+            msg: "Mist failed the request GET /api/v1/clouds/2b5f.../machines (503 Cloud unavailable)."}]
 '''
 
 from ansible_collections.mistio.cloud.plugins.module_utils import resources

@@ -165,8 +165,8 @@ from ansible_collections.mistio.cloud.plugins.module_utils import providers as c
 from ansible_collections.mistio.cloud.plugins.module_utils.module import MistAnsibleModule, MistModule, connection_argument_spec
 
 
-def describe(entry, dialect_name):
-    """One provider entry of the server, merged with the catalogue."""
+def describe(entry, dialect):
+    """One provider entry of the server, merged with the catalogue (the fields the server's dialect takes)."""
     server_id = str(entry.get('id') or '')
     try:
         canonical, region = catalogue.lookup_provider(server_id)
@@ -177,7 +177,7 @@ def describe(entry, dialect_name):
     if canonical in catalogue.PROVIDERS:
         fields = [
             {'name': f['name'], 'required': f['required'], 'secret': f['secret']}
-            for f in catalogue.credential_fields(canonical, dialect_name)
+            for f in catalogue.credential_fields(canonical, dialect)
         ]
     # A name the catalogue holds only for the other dialect is another provider here
     # (B2's `azure` is classic Azure, not the clouds' Azure ARM): reported as the server spells it.
@@ -221,7 +221,7 @@ class MistProviderInfo(MistModule):
 
     def execute(self):
         dialect = self.dialect
-        described = [describe(entry, dialect.name) for entry in dialect.list_providers()]
+        described = [describe(entry, dialect) for entry in dialect.list_providers()]
         return {'dialect': dialect.name, 'providers': select(described, self.module.params['provider'])}
 
 

@@ -143,7 +143,7 @@ errors:
   type: list
   elements: dict
   sample: [{backend_id: 282anRybLn34tNGugwCNK7oCisfY, backend_name: legacy,
-            msg: "Mist failed the request GET /backends/282anRybLn34tNGugwCNK7oCisfY/sizes (503 Backend unavailable); it may have been processed."}]
+            msg: "Mist failed the request GET /backends/282anRybLn34tNGugwCNK7oCisfY/sizes (503 Backend unavailable)."}]
 '''
 
 from ansible_collections.mistio.cloud.plugins.module_utils import resources

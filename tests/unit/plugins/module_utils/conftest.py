@@ -12,6 +12,7 @@ import pytest
 
 from ansible_collections.mistio.cloud.plugins.module_utils import dialects
 from ansible_collections.mistio.cloud.plugins.module_utils.client import Transport
+from ansible_collections.mistio.cloud.plugins.module_utils.providers import provider_table
 
 
 class FakeResponse(object):
@@ -65,7 +66,7 @@ class Connection(object):
     @property
     def dialect(self):
         if self._dialect is None:
-            self._dialect = dialects.connect(self.transport, self.api_version, **self.auth)
+            self._dialect = dialects.connect(self.transport, self.api_version, providers=provider_table(), **self.auth)
         return self._dialect
 
     @property

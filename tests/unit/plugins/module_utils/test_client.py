@@ -138,6 +138,17 @@ def test_an_add_that_drops_is_ambiguous_and_not_retried(make_client):
     assert 'may have been processed' in str(err.value)
 
 
+@pytest.mark.parametrize('method, says', [('GET', False), ('POST', True), ('PUT', True), ('DELETE', True)])
+def test_only_a_write_of_unknown_fate_may_have_been_processed(make_client, response, method, says):
+    """A read that failed after its retries changed nothing: saying it may have been processed would mislead."""
+    client, session, sleeps = make_client({(method, '/api/v1/clouds'): response(503, text='Cloud unavailable')},
+                                          api_token=TOKEN)
+    with pytest.raises(MistError) as err:
+        client.request(method, '/api/v1/clouds', json=None if method == 'GET' else {'name': 'x'}, retry=method != 'POST')
+    assert str(err.value).startswith('Mist failed the request %s /api/v1/clouds (503 Cloud unavailable)' % method)
+    assert ('may have been processed' in str(err.value)) is says and err.value.ambiguous
+
+
 @pytest.mark.parametrize('status', [400, 401, 404, 409, 500, 501])
 def test_other_statuses_are_not_retried(make_client, response, status):
     client, session, sleeps = make_client({('GET', '/api/v1/clouds'): response(status, text='nope')}, api_token=TOKEN)

@@ -57,14 +57,14 @@ def test_base58_uses_mist_alphabet():
 def ids(dialect, name, provider, region, creds):
     """candidate_ids of a desired backend resolved as mist_backend resolves it."""
     from ansible_collections.mistio.cloud.plugins.module_utils.providers import resolve_provider
-    canonical, region = resolve_provider(provider, region, dialect.name)
+    canonical, region = resolve_provider(provider, region, dialect)
     found = dialect.candidate_ids({'name': name, 'provider': canonical, 'region': region, 'credentials': creds})
     return found[0] if found else None
 
 
 def desired(dialect, name, provider, region, creds):
     from ansible_collections.mistio.cloud.plugins.module_utils.providers import resolve_provider
-    canonical, region = resolve_provider(provider, region, dialect.name)
+    canonical, region = resolve_provider(provider, region, dialect)
     return {'name': name, 'provider': canonical, 'region': region, 'credentials': creds}
 
 

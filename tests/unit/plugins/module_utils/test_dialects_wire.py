@@ -7,18 +7,11 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.mistio.cloud.plugins.module_utils.client import Transport
-from ansible_collections.mistio.cloud.plugins.module_utils.dialects import BackendsDialect, CloudsDialect
 from ansible_collections.mistio.cloud.plugins.module_utils.providers import (
     PROVIDERS, ProviderError, credential_fields, resolve_provider, secret_fields,
 )
 
-from test_providers import EXPECTED, SEED_IDS, sample_credentials
-
-DIALECTS = {
-    'backends': BackendsDialect(Transport('https://mist.example')),
-    'clouds': CloudsDialect(Transport('https://mist.example')),
-}
+from test_providers import DIALECTS, EXPECTED, SEED_IDS, sample_credentials
 
 
 def to_wire(dialect, name, canonical, region, creds):
@@ -31,7 +24,7 @@ def from_wire(dialect, entry):
 
 @pytest.mark.parametrize('seed', SEED_IDS)
 def test_every_seed_id_maps_in_the_backends_dialect(seed):
-    canonical, region = resolve_provider(seed, None, 'backends')
+    canonical, region = resolve_provider(seed, None, DIALECTS['backends'])
     assert (canonical, region) == resolve_provider(seed)
     body = to_wire('backends', 'b', canonical, region, sample_credentials(canonical, 'backends'))
     assert body['provider'] == seed
@@ -45,10 +38,10 @@ def test_every_seed_id_maps_in_the_backends_dialect(seed):
 def test_every_seed_id_maps_in_the_clouds_dialect_or_says_why_not(seed):
     if seed.startswith('rackspace_first_gen'):
         with pytest.raises(ProviderError) as err:
-            resolve_provider(seed, None, 'clouds')
+            resolve_provider(seed, None, DIALECTS['clouds'])
         assert 'cannot be expressed in the clouds dialect' in str(err.value)
         return
-    canonical, region = resolve_provider(seed, None, 'clouds')
+    canonical, region = resolve_provider(seed, None, DIALECTS['clouds'])
     body = to_wire('clouds', 'b', canonical, region, sample_credentials(canonical, 'clouds'))
     assert body['provider'] == canonical and body.get('region') == region
     assert from_wire('clouds', body)[:2] == (canonical, region)
@@ -83,15 +76,15 @@ def test_to_wire(canonical, dialect, creds, region, expected):
 
 
 def test_from_wire_shows_no_secret_for_any_provider():
-    for canonical, spec in PROVIDERS.items():
-        for dialect in spec['dialects']:
-            creds = dict((f['name'], 'value-of-%s' % f['name']) for f in credential_fields(canonical, dialect))
+    for canonical in PROVIDERS:
+        for dialect in sorted(d for d in DIALECTS if DIALECTS[d].stores(canonical)):
+            creds = dict((f['name'], 'value-of-%s' % f['name']) for f in credential_fields(canonical, DIALECTS[dialect]))
             region = {'ec2': 'us-east-1', 'rackspace': 'lon', 'rackspace_first_gen': 'us', 'hpcloud': 'region-a.geo-1'}.get(canonical)
             body = to_wire(dialect, 'n', canonical, region, creds)
             shown = from_wire(dialect, body)[2]
             for value in shown.values():
                 assert value.replace('value-of-', '') not in secret_fields(canonical), (canonical, dialect, shown)
-            public = [f['name'] for f in credential_fields(canonical, dialect) if not f['secret']]
+            public = [f['name'] for f in credential_fields(canonical, DIALECTS[dialect]) if not f['secret']]
             assert bool(shown) == bool(public), (canonical, dialect, shown)
 
 
@@ -112,13 +105,14 @@ def test_from_wire_clouds_entries():
 
 def test_clouds_wire_names_are_the_catalogue_names_or_their_declared_wire_name():
     # Docker's basic auth goes as username/password (aliases auth_user/auth_password), MIST_API.md 2.5.
-    for canonical, spec in PROVIDERS.items():
-        if 'clouds' in spec['dialects']:
-            creds = dict((f['name'], 'x') for f in credential_fields(canonical, 'clouds'))
-            region = {'ec2': 'us-east-1', 'rackspace': 'lon'}.get(canonical)
+    clouds = DIALECTS['clouds']
+    for canonical in PROVIDERS:
+        if clouds.stores(canonical):
+            creds = dict((f['name'], 'x') for f in credential_fields(canonical, clouds))
+            region = {'ec2': 'us-east-1', 'rackspace': 'lon', 'hpcloud': 'region-a.geo-1'}.get(canonical)
             body = to_wire('clouds', 'n', canonical, region, creds)
-            wire = dict((f['name'], f['clouds']) for f in spec['fields'])
-            assert set(wire[name] for name in creds) <= set(body)
+            assert set(clouds.wire_names(canonical, name)[0] for name in creds) <= set(body)
+            assert set(body) - set(creds) <= {'name', 'provider', 'region', 'username', 'password'}
     docker = to_wire('clouds', 'n', 'docker', None, {'host': 'h', 'auth_user': 'u', 'auth_password': 'p'})
     assert docker == {'name': 'n', 'provider': 'docker', 'host': 'h', 'username': 'u', 'password': 'p'}
 

@@ -7,6 +7,8 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.mistio.cloud.plugins.module_utils import providers
+from ansible_collections.mistio.cloud.plugins.module_utils.client import Transport
+from ansible_collections.mistio.cloud.plugins.module_utils.dialects import DIALECT_CLASSES
 from ansible_collections.mistio.cloud.plugins.module_utils.providers import (
     SEED_PROVIDERS, ProviderError, credential_fields, resolve_provider, secret_fields, validate_credentials,
 )
@@ -30,8 +32,14 @@ EXPECTED = {
 }
 
 
+# Each dialect as connection.py builds it (the catalogue's data handed down), read for its capabilities.
+DIALECTS = dict((name, cls(Transport('https://mist.example'), providers=providers.provider_table()))
+                for name, cls in DIALECT_CLASSES.items())
+BACKENDS, CLOUDS = DIALECTS['backends'], DIALECTS['clouds']
+
+
 def sample_credentials(canonical, dialect):
-    return dict((f['name'], 'v-%s' % f['name']) for f in credential_fields(canonical, dialect) if f['required'])
+    return dict((f['name'], 'v-%s' % f['name']) for f in credential_fields(canonical, DIALECTS[dialect]) if f['required'])
 
 
 def test_seed_list_is_the_26_ids_in_order():
@@ -49,12 +57,12 @@ def test_seed_canonical_mapping(seed):
 ])
 def test_aliases(alias, canonical):
     region = 'us-east-1' if canonical == 'ec2' else None
-    assert resolve_provider(alias, region, 'clouds') == (canonical, region)
+    assert resolve_provider(alias, region, CLOUDS) == (canonical, region)
 
 
 def test_canonical_with_region_equals_seed_id():
-    assert resolve_provider('ec2', 'us-east-1', 'backends') == ('ec2', 'us-east-1')
-    assert resolve_provider('rackspace', 'LON', 'backends') == ('rackspace', 'lon')
+    assert resolve_provider('ec2', 'us-east-1', BACKENDS) == ('ec2', 'us-east-1')
+    assert resolve_provider('rackspace', 'LON', BACKENDS) == ('rackspace', 'lon')
     assert resolve_provider('Rackspace:LON') == ('rackspace', 'lon')
     assert resolve_provider('ec2_us_east', 'us-east-1') == ('ec2', 'us-east-1')
 
@@ -92,44 +100,44 @@ def test_region_problems_are_clear():
     with pytest.raises(ProviderError, match='takes no region'):
         resolve_provider('gce', 'europe-west1')
     with pytest.raises(ProviderError, match='no region .eu-central-1. in the backends dialect'):
-        resolve_provider('ec2', 'eu-central-1', 'backends')
-    assert resolve_provider('ec2', 'eu-central-1', 'clouds') == ('ec2', 'eu-central-1')
+        resolve_provider('ec2', 'eu-central-1', BACKENDS)
+    assert resolve_provider('ec2', 'eu-central-1', CLOUDS) == ('ec2', 'eu-central-1')
     with pytest.raises(ProviderError, match='not an AWS region'):
-        resolve_provider('ec2', 'ec2_us_east', 'clouds')
+        resolve_provider('ec2', 'ec2_us_east', CLOUDS)
     with pytest.raises(ProviderError, match='valid regions: dfw, ord'):
         resolve_provider('rackspace', 'mars')
 
 
 def test_openstack_region_keeps_its_case():
-    assert resolve_provider('openstack', 'RegionOne', 'clouds') == ('openstack', 'RegionOne')
-    assert resolve_provider('openstack', None, 'backends') == ('openstack', None)
+    assert resolve_provider('openstack', 'RegionOne', CLOUDS) == ('openstack', 'RegionOne')
+    assert resolve_provider('openstack', None, BACKENDS) == ('openstack', None)
 
 
 def test_clouds_only_providers_are_refused_by_backends():
     with pytest.raises(ProviderError) as err:
-        resolve_provider('azure', None, 'backends')
+        resolve_provider('azure', None, BACKENDS)
     assert 'backends dialect' in str(err.value) and 'ec2' in str(err.value)
 
 
 def test_validate_credentials():
-    assert validate_credentials('ec2', {'apikey': 'a', 'apisecret': 'b'}, 'clouds') == []
-    problems = validate_credentials('ec2', {'apikey': 'a', 'password': 'p'}, 'backends')
+    assert validate_credentials('ec2', {'apikey': 'a', 'apisecret': 'b'}, CLOUDS) == []
+    problems = validate_credentials('ec2', {'apikey': 'a', 'password': 'p'}, BACKENDS)
     assert "Provider ec2 does not take credential field 'password' (it takes: apikey, apisecret)." in problems
     assert "Provider ec2 requires credential field 'apisecret'." in problems
     assert validate_credentials('openstack', {'username': 'u', 'password': 'p', 'url': 'https://k', 'tenant': 't',
-                                              'domain': 'd'}, 'backends') == [
+                                              'domain': 'd'}, BACKENDS) == [
         "Credential field 'domain' of provider openstack is not supported by the backends dialect."]
-    assert validate_credentials('bare_metal', {}, 'clouds') == []
-    assert validate_credentials('bare_metal', {}, 'backends') == ["Provider bare_metal requires credential field 'host'.",
-                                                                  "Provider bare_metal requires credential field 'ssh_key'."]
-    assert validate_credentials('docker', {'host': 'h'}, 'clouds') == []
-    assert validate_credentials('docker', {'host': 'h'}, 'backends') == []
-    assert validate_credentials('docker', {'host': 'h', 'key_file': 'k'}, 'backends') == [
+    assert validate_credentials('bare_metal', {}, CLOUDS) == []
+    assert validate_credentials('bare_metal', {}, BACKENDS) == ["Provider bare_metal requires credential field 'host'.",
+                                                                "Provider bare_metal requires credential field 'ssh_key'."]
+    assert validate_credentials('docker', {'host': 'h'}, CLOUDS) == []
+    assert validate_credentials('docker', {'host': 'h'}, BACKENDS) == []
+    assert validate_credentials('docker', {'host': 'h', 'key_file': 'k'}, BACKENDS) == [
         "Credential field 'key_file' of provider docker is not supported by the backends dialect."]
-    assert validate_credentials('ec2', {'apikey': 'a', 'apisecret': None}, 'clouds') == ["Provider ec2 requires credential field 'apisecret'."]
+    assert validate_credentials('ec2', {'apikey': 'a', 'apisecret': None}, CLOUDS) == ["Provider ec2 requires credential field 'apisecret'."]
     # An update of an existing backend names only the fields it changes.
-    assert validate_credentials('ec2', {'apikey': 'a'}, 'clouds', creating=False) == []
-    assert validate_credentials('ec2', {'token': 't'}, 'clouds', creating=False) == [
+    assert validate_credentials('ec2', {'apikey': 'a'}, CLOUDS, creating=False) == []
+    assert validate_credentials('ec2', {'token': 't'}, CLOUDS, creating=False) == [
         "Provider ec2 does not take credential field 'token' (it takes: apikey, apisecret)."]
 
 
@@ -144,10 +152,10 @@ def test_secret_fields():
 
 
 def test_credential_field_specs():
-    fields = dict((f['name'], f) for f in credential_fields('openstack', 'clouds'))
+    fields = dict((f['name'], f) for f in credential_fields('openstack', CLOUDS))
     assert fields['password']['secret'] and fields['password']['required']
     assert not fields['domain']['required']
-    assert 'domain' not in [f['name'] for f in credential_fields('openstack', 'backends')]
+    assert 'domain' not in [f['name'] for f in credential_fields('openstack', BACKENDS)]
     with pytest.raises(ProviderError):
         credential_fields('nope')
 
@@ -194,3 +202,44 @@ def test_credential_options_cover_every_field_and_mask_every_secret():
                 assert options[field['name']]['no_log'] is True
     assert options['ssh_key'] == {'type': 'str', 'no_log': False}
     assert options['port']['type'] == 'int'
+
+
+class OneRegionCaps(object):
+    """A dialect of no real server: the catalogue reads only its declared capabilities, never its name."""
+
+    name = 'test'
+
+    def stores(self, canonical):
+        return canonical in ('ec2', 'hpcloud')
+
+    def stored_as(self, canonical):
+        return 'openstack' if canonical == 'hpcloud' else canonical
+
+    def regions(self, canonical):
+        return ['eu-west-1'] if canonical == 'ec2' else None
+
+    def takes_field(self, canonical, field):
+        return field != 'domain'
+
+    def required_fields(self, canonical):
+        return ('compute_endpoint',) if canonical == 'hpcloud' else ()
+
+
+def test_the_catalogue_reads_a_dialect_by_its_capabilities():
+    caps = OneRegionCaps()
+    assert resolve_provider('aws', 'eu-west-1', caps) == ('ec2', 'eu-west-1')
+    assert resolve_provider('hp', 'region-a.geo-1', caps) == ('openstack', 'region-a.geo-1')
+    with pytest.raises(ProviderError, match="no region 'us-east-1' in the test dialect; valid regions: eu-west-1"):
+        resolve_provider('ec2_us_east', None, caps)
+    with pytest.raises(ProviderError, match='cannot be expressed in the test dialect; it takes: ec2, hpcloud'):
+        resolve_provider('gce', None, caps)
+    fields = dict((f['name'], f) for f in credential_fields('hpcloud', caps))
+    assert 'domain' not in fields and fields['compute_endpoint']['required']
+    assert validate_credentials('hpcloud', {'username': 'u', 'password': 'p', 'url': 'https://k', 'tenant': 't'}, caps) == [
+        "Provider hpcloud requires credential field 'compute_endpoint'."]
+
+
+def test_provider_table_is_the_catalogue_as_plain_data():
+    table = providers.provider_table()
+    assert sorted(table) == sorted(providers.PROVIDERS)
+    assert table['ec2'] == {'title': 'Amazon EC2', 'fields': {'apikey': False, 'apisecret': True}}

@@ -10,6 +10,7 @@ import pytest
 from ansible_collections.mistio.cloud.plugins.module_utils import reconcile as rc
 from ansible_collections.mistio.cloud.plugins.module_utils.client import Transport
 from ansible_collections.mistio.cloud.plugins.module_utils.dialects import DIALECT_CLASSES
+from ansible_collections.mistio.cloud.plugins.module_utils.providers import provider_table
 from ansible_collections.mistio.cloud.plugins.module_utils.reconcile import PlanError, plan_changes, action_names
 
 EC2_SECRETS = ('apisecret',)
@@ -34,7 +35,7 @@ def want(**over):
 
 def caps(dialect):
     """The dialect object, read by the plan for its capabilities only."""
-    return DIALECT_CLASSES[dialect](Transport('https://mist.example'))
+    return DIALECT_CLASSES[dialect](Transport('https://mist.example'), providers=provider_table())
 
 
 def plan(desired, current, dialect, **kw):

@@ -18,6 +18,8 @@ import json
 import pytest
 
 from ansible_collections.mistio.cloud.plugins.module_utils import providers as catalogue
+from ansible_collections.mistio.cloud.plugins.module_utils.client import Transport
+from ansible_collections.mistio.cloud.plugins.module_utils.dialects import DIALECT_CLASSES
 from ansible_collections.mistio.cloud.plugins.modules import mist_backend, mist_provider_info
 
 TAIL = 'Zq8Xw2Lk5Rt7Vn3Hy6Jm'
@@ -51,6 +53,11 @@ def assert_no_leak(output, value):
     assert not found, 'secret forms %r in %s' % (found, output[:2000])
 
 
+# Each dialect as connection.py builds it, asked which providers and fields it takes.
+DIALECTS = dict((name, cls(Transport('https://mist.example'), providers=catalogue.provider_table()))
+                for name, cls in DIALECT_CLASSES.items())
+
+
 def secret_field_cases():
     """(provider, field, dialect) for every secret field a dialect takes."""
     cases = []
@@ -59,7 +66,7 @@ def secret_field_cases():
             if not field['secret']:
                 continue
             for dialect in ('backends', 'clouds'):
-                if dialect in spec.get('dialects', ('backends', 'clouds')) and dialect in field.get('dialects', (dialect,)):
+                if DIALECTS[dialect].stores(canonical) and DIALECTS[dialect].takes_field(canonical, field['name']):
                     cases.append((canonical, field['name'], dialect))
     return cases
 
@@ -67,7 +74,7 @@ def secret_field_cases():
 def credentials_for(canonical, dialect, secret_name, value):
     creds = {}
     for field in catalogue.PROVIDERS[canonical]['fields']:
-        if dialect not in field.get('dialects', (dialect,)):
+        if not DIALECTS[dialect].takes_field(canonical, field['name']):
             continue
         if field['name'] == secret_name:
             creds[field['name']] = value
@@ -85,7 +92,7 @@ def region_for(canonical, dialect):
     if spec['region'] == 'aws':
         return 'us-east-1'
     if spec['region'] == 'seed':
-        return 'lon' if canonical.startswith('rackspace') else None
+        return 'lon' if canonical.startswith('rackspace') else 'region-a.geo-1'
     return None
 
 

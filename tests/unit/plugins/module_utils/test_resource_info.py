@@ -143,13 +143,13 @@ def test_backend_id_and_name_are_exclusive(monkeypatch, capsys):
 
 
 def test_a_failing_backend_is_named_and_the_others_are_kept(monkeypatch, capsys):
-    failure = MistError('Mist failed the request GET /api/v1/clouds/b2/sizes (503 Cloud unavailable); it may have been processed.',
+    failure = MistError('Mist failed the request GET /api/v1/clouds/b2/sizes (503 Cloud unavailable).',
                         status=503)
     dialect = FakeDialect({'b1': [{'id': 's1', 'name': 'small'}]}, {'b2': failure})
     code, result, dummy = run(monkeypatch, capsys, 'sizes', dialect)
     assert code == 1
     assert result['msg'] == ("Cannot read the sizes of backend 'twin' (id b2): Mist failed the request "
-                             "GET /api/v1/clouds/b2/sizes (503 Cloud unavailable); it may have been processed.")
+                             "GET /api/v1/clouds/b2/sizes (503 Cloud unavailable).")
     assert result['errors'] == [{'backend_id': 'b2', 'backend_name': 'twin', 'msg': str(failure)}]
     assert ids(result['sizes']) == ['s1']
 

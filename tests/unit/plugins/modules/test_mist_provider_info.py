@@ -13,7 +13,9 @@ from helpers import patch_module_args
 
 from ansible_collections.mistio.cloud.plugins.module_utils import module as mist_module
 from ansible_collections.mistio.cloud.plugins.module_utils.client import MistError
-from ansible_collections.mistio.cloud.plugins.module_utils.providers import SEED_PROVIDERS, ProviderError
+from ansible_collections.mistio.cloud.plugins.module_utils.client import Transport
+from ansible_collections.mistio.cloud.plugins.module_utils.dialects import DIALECT_CLASSES
+from ansible_collections.mistio.cloud.plugins.module_utils.providers import SEED_PROVIDERS, ProviderError, provider_table
 from ansible_collections.mistio.cloud.plugins.modules import mist_provider_info
 
 BACKENDS_PROVIDERS = [{'id': pid, 'title': title, 'aliases': []} for pid, title, _c, _r in SEED_PROVIDERS]
@@ -26,8 +28,13 @@ CLOUDS_PROVIDERS = [
 ]
 
 
+# The dialects as connection.py builds them: describe() reads their capabilities (which fields each takes).
+DIALECTS = dict((name, cls(Transport('https://mist.example'), providers=provider_table()))
+                for name, cls in DIALECT_CLASSES.items())
+
+
 def described(entries, dialect):
-    return [mist_provider_info.describe(e, dialect) for e in entries]
+    return [mist_provider_info.describe(e, DIALECTS[dialect]) for e in entries]
 
 
 def field(entry, name):
@@ -53,6 +60,9 @@ class FakeDialect(object):
         self.error = error
         self.calls = 0
 
+    def __getattr__(self, attr):
+        return getattr(DIALECTS[self.name], attr)  # its capabilities: a real dialect's
+
     def list_providers(self):
         self.calls += 1
         if self.error:
@@ -72,7 +82,7 @@ def run_module(monkeypatch, capsys, dialect, **params):
 
 
 def test_describe_backends_seed_id_names_region_and_fields():
-    entry = mist_provider_info.describe({'id': 'ec2_us_east', 'title': 'EC2 US EAST', 'aliases': []}, 'backends')
+    entry = mist_provider_info.describe({'id': 'ec2_us_east', 'title': 'EC2 US EAST', 'aliases': []}, DIALECTS['backends'])
     assert entry == {
         'id': 'ec2_us_east', 'title': 'EC2 US EAST', 'aliases': [], 'provider': 'ec2', 'region': 'us-east-1',
         'catalogued': True,
@@ -92,14 +102,14 @@ def test_describe_all_26_seed_providers_are_catalogued_in_order():
 
 
 def test_describe_dialect_decides_fields():
-    bare_backends = mist_provider_info.describe({'id': 'bare_metal', 'title': 'Bare Metal Server'}, 'backends')
-    bare_clouds = mist_provider_info.describe({'id': 'bare_metal', 'title': 'Bare Metal Server'}, 'clouds')
+    bare_backends = mist_provider_info.describe({'id': 'bare_metal', 'title': 'Bare Metal Server'}, DIALECTS['backends'])
+    bare_clouds = mist_provider_info.describe({'id': 'bare_metal', 'title': 'Bare Metal Server'}, DIALECTS['clouds'])
     assert field(bare_backends, 'host')['required'] is True
     assert field(bare_clouds, 'host')['required'] is False
 
 
 def test_describe_unknown_server_provider_passes_through():
-    entry = mist_provider_info.describe({'id': 'equinix_metal', 'title': None, 'aliases': ['packet']}, 'clouds')
+    entry = mist_provider_info.describe({'id': 'equinix_metal', 'title': None, 'aliases': ['packet']}, DIALECTS['clouds'])
     assert entry['provider'] == 'equinix_metal'
     assert entry['title'] == 'equinix_metal'
     assert entry['catalogued'] is False
@@ -108,12 +118,12 @@ def test_describe_unknown_server_provider_passes_through():
 
 
 def test_describe_classic_azure_of_b2_is_not_the_clouds_azure_arm():
-    entry = mist_provider_info.describe({'id': 'azure', 'title': 'Azure', 'aliases': []}, 'backends')
+    entry = mist_provider_info.describe({'id': 'azure', 'title': 'Azure', 'aliases': []}, DIALECTS['backends'])
     assert (entry['provider'], entry['catalogued'], entry['credentials']) == ('azure', False, [])
 
 
 def test_describe_never_calls_a_clouds_alias_unknown():
-    entry = mist_provider_info.describe({'id': 'other', 'title': 'Bare metal', 'aliases': []}, 'clouds')
+    entry = mist_provider_info.describe({'id': 'other', 'title': 'Bare metal', 'aliases': []}, DIALECTS['clouds'])
     assert (entry['provider'], entry['catalogued']) == ('bare_metal', True)
 
 
