@@ -142,6 +142,11 @@ class _Dialect(object):
         """Credential fields never listed back that its computed id follows: a different id means they changed."""
         return ()
 
+    def named_id_fields(self, canonical):
+        """Credential fields never listed back that the computed id follows together with the name: the
+        same id confirms them; another id may also mean a rename since the add, so it tells nothing."""
+        return ()
+
     def machine_hosts(self, backend_id):
         """The hosts of a backend's machines (their host names and addresses), one GET."""
         hosts = []
@@ -396,6 +401,8 @@ class BackendsDialect(_Dialect):
     )}
     REGION_IN_ID = ('rackspace', 'rackspace_first_gen', 'hpcloud')
 
+    LISTED_WIRE_FIELDS = {'B1': ('apikey',), 'B2': ('apikey', 'docker_port')}
+
     def era_of_entries(self, entries):
         # Late B2 lists tenant_name (cf2a04a2f); B1 never does. Early B2 looks like B1 here.
         return 'B2' if any('tenant_name' in entry for entry in entries) else None
@@ -447,8 +454,15 @@ class BackendsDialect(_Dialect):
     def readable_fields(self, canonical):
         if canonical == 'bare_metal':
             return frozenset()  # listed apikey is "" (MIST_API.md 1, list entry)
-        # Only apikey is listed among the credentials (MIST_API.md 3.4).
-        return frozenset(f for f in self._public_fields(canonical) if 'apikey' in self.wire_names(canonical, f))
+        # Only apikey is listed among the credentials (MIST_API.md 3.4); late B2 also lists a Docker
+        # backend's docker_port (4fc89bb63 methods.py:2804-2807). A Docker host (apiurl) is never listed.
+        wires = set(self.LISTED_WIRE_FIELDS.get(self.era, ('apikey',)))
+        return frozenset(f for f in self._public_fields(canonical) if wires & set(self.wire_names(canonical, f)))
+
+    def named_id_fields(self, canonical):
+        # A Docker id is provider + title + apiurl (model.py get_id): the id confirms the host only
+        # while the backend keeps the title it was added with.
+        return ('host',) if canonical == 'docker' else ()
 
     def _provider_id(self, canonical, region):
         """(provider id, region field) of an add body; NotSupported when this wire cannot name the region."""
@@ -630,13 +644,28 @@ class CloudsDialect(_Dialect):
         self.era = 'C1'
         return super(CloudsDialect, self).add_backend(desired)
 
+    # config.PROVIDERS drivers that are no provider id an add takes (MIST_API.md 2.6): `other` has
+    # none (dd989442f config.py:1913), vCloud's is `cloud` (config.py:1803); the add takes
+    # bare_metal and vcloud (clouds/controllers/main/controllers.py:251,584).
+    DRIVER_IDS = {'': 'bare_metal', 'cloud': 'vcloud'}
+
     def list_providers(self):
-        providers = []
-        for entry in self._provider_entries('/api/v1/providers'):
-            name = entry.get('name') or entry.get('provider')
-            title = entry.get('title') or self.providers.get(name, {}).get('title') or name
-            providers.append({'id': name, 'title': title, 'aliases': list(entry.get('aliases') or [])})
-        return providers
+        return [self._provider(entry) for entry in self._provider_entries('/api/v1/providers')]
+
+    def _provider(self, entry):
+        """One providers entry as {id, title, aliases}.
+
+        v4.4 and later (C1 v4.4-v4.5.4, C3) list config.PROVIDERS values: {name (the display
+        name), aliases, driver, ...}, the id being the driver; v3.2-v4.3 {title, provider, regions}.
+        """
+        if 'driver' not in entry:
+            ident = str(entry.get('provider') or entry.get('name') or '')
+            title = entry.get('title') or self.providers.get(ident, {}).get('title') or ident
+            return {'id': ident, 'title': title, 'aliases': [str(a) for a in entry.get('aliases') or []]}
+        driver = str(entry.get('driver') or '')
+        ident = self.DRIVER_IDS.get(driver, driver)
+        aliases = [str(a) for a in entry.get('aliases') or [] if str(a) != ident]
+        return {'id': ident, 'title': str(entry.get('name') or ident), 'aliases': aliases}
 
     def update_credentials(self, backend_id, fields, provider=None):
         """PATCH the changed provider fields, under their wire names."""

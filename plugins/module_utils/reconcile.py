@@ -156,7 +156,7 @@ def plan_changes(desired, current, caps, secret_fields=(), state='present',
     enabled = desired.get('enabled')
 
     if (changed or secrets) and caps.computed_ids:
-        return _replace(desired, current, name, enabled, creds, changed, secrets, allow_replace, new_id)
+        return _replace(desired, current, name, enabled, creds, changed, secrets, allow_replace, new_id, caps)
 
     if 'provider' in changed:
         raise PlanError(
@@ -186,8 +186,15 @@ def plan_changes(desired, current, caps, secret_fields=(), state='present',
     return actions
 
 
-def _replace(desired, current, name, enabled, creds, changed, secrets, allow_replace, new_id):
+def _replace(desired, current, name, enabled, creds, changed, secrets, allow_replace, new_id, caps):
     """Where ids are computed and nothing is updatable in place: a new backend, then the old one deleted."""
+    if changed and new_id is not None and new_id == current.get('id'):
+        # A field outside the id changed (a Docker port): the new backend would be refused as the old one.
+        raise PlanError(
+            'Backend %r (id %s): the server has no endpoint to update its %s, and a backend with the new %s would '
+            'keep the same id (its id follows only its provider, name and key or URL), so it cannot be replaced by '
+            'adding a new one first. Remove it with state: absent and add it again.'
+            % (current.get('name'), current.get('id'), ', '.join(changed), ', '.join(changed)))
     if not changed:
         raise PlanError(
             'The server has no endpoint to update credentials, and the new %s would keep the same '
@@ -202,10 +209,14 @@ def _replace(desired, current, name, enabled, creds, changed, secrets, allow_rep
             'Set allow_replace_with_new_id: true to add the new backend first and then delete the old one '
             '(anything tied to the old id is lost).'
             % (current.get('name'), current.get('id'), ', '.join(changed), ' (%s)' % new_id if new_id else ''))
-    actions = [{'action': 'replace', 'id': current['id'], 'name': name,
-                'provider': desired.get('provider') or current.get('provider'),
+    provider = desired.get('provider') or current.get('provider')
+    added_name = caps.added_name({'name': name, 'provider': provider, 'credentials': creds})
+    actions = [{'action': 'replace', 'id': current['id'], 'name': added_name, 'provider': provider,
                 'region': desired.get('region') if desired.get('region') is not None else current.get('region'),
                 'credentials': creds, 'changed': changed, 'new_id': new_id}]
+    if added_name != name:
+        # The server names the new backend itself (a bare-metal backend by its host), as on a create.
+        actions.append({'action': 'rename', 'id': new_id, 'name': name})
     keep_enabled = current.get('enabled', True) if enabled is None else enabled
     if keep_enabled is False:
         actions.append({'action': 'disable', 'id': new_id})
@@ -309,6 +320,26 @@ def find_current(backends, params, caps):
     ids = caps.candidate_ids(wanted)
     matches = [b for b in backends if b.get('id') in ids]
     return (matches[0], 'computed id') if len(matches) == 1 else (None, 'name')
+
+
+def unconfirmed_fields(desired, current, caps):
+    """Declared fields the server never lists whose value only the id could confirm, and does not.
+
+    A Docker backend's id on a backends server follows its name and host: computed
+    with the backend's current name, the same id confirms the declared host; another
+    id means the host differs or the backend was renamed since it was added, which
+    nothing the server lists tells apart.
+    """
+    creds = clean_credentials(desired.get('credentials'))
+    fields = [f for f in caps.named_id_fields(current.get('provider')) if f in creds]
+    if not fields:
+        return []
+    whole = {'name': current.get('name'), 'provider': current.get('provider'), 'region': current.get('region'),
+             'credentials': dict(current.get('credentials') or {}, **creds)}
+    try:
+        return [] if current.get('id') in caps.candidate_ids(whole) else fields
+    except catalogue.ProviderError:
+        return fields
 
 
 def check_held_host(desired, current, hosts):

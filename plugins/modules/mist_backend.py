@@ -30,6 +30,11 @@ description:
   - "Only the credential fields the server lists back are compared, per provider and era: a field that is never listed
     (a secret, the host of a bare-metal or libvirt cloud, which lives on its machine, most C(backends) fields other than
     C(apikey)) is never diffed and never causes an update."
+  - "Docker on a C(backends) server: the server never lists a Docker backend's host, and lists its port only from
+    2015 (era B2). The backend's id follows its provider, name and host, so while the backend keeps the name it was
+    added with, the id confirms the declared host; otherwise (another host, or a rename since the add) the task
+    warns that it cannot tell whether the host changed, and changes nothing for it. A port change needs a new
+    backend with the same id, which the server refuses: the task fails and says to remove and add it again."
   - "Bare metal: a C(backends) server titles a new bare-metal backend by its host, so the module renames it to O(name)
     in the same task, and finds such a backend by the id its host computes when no backend has the name. A C(clouds)
     server cannot update a bare-metal (or libvirt) cloud: it is never sent a C(PATCH), and O(update_credentials=always)
@@ -398,6 +403,13 @@ class MistBackend(MistModule):
         if current and (desired['credentials'] or {}).get('host') and dialect.hosts_on_machines(current['provider']):
             # Its host is on its machine, never in the list: one more read, only when a host is declared.
             reconcile.check_held_host(desired, current, dialect.machine_hosts(current['id']))
+        for field in reconcile.unconfirmed_fields(desired, current, dialect) if current else ():
+            self.module.warn(
+                'Backend %r (id %s): this server never lists the %s of a %s backend, and its id (computed from the name '
+                'and %s it was added with) does not match its name and the declared %s, so whether the %s changed '
+                'cannot be told (it may have been renamed since it was added). Nothing is changed for it; to move the '
+                'backend to another %s, remove it with state: absent and add it again.'
+                % (current['name'], current['id'], field, current['provider'], field, field, field, field))
         try:
             actions = reconcile.plan_changes(
                 desired, current, dialect, secret_fields=desired['secret_fields'], state='present',

@@ -93,18 +93,22 @@ providers:
       description:
         - The provider id as the server spells it; give it (or O(provider)'s other spellings) to
           M(mistio.cloud.mist_backend).
+        - On a C(clouds) server of Mist 4.4 and later this is the provider's driver (C(ec2), C(gce)); the
+          C(Other server) entry, which has none, is C(bare_metal). Two entries can share an id there
+          (C(OpenStack) and C(Vexxhost) both use C(openstack)); their RV(providers[].title) tells them apart.
       returned: always
       type: str
       sample: ec2_us_east
     title:
       description:
-        - The server's title for the provider (C(backends) dialect); the catalogue's title, else the id,
-          when the server gives none (C(clouds) dialect).
+        - The server's title for the provider (C(backends) dialect), or its display name (C(clouds)
+          dialect, for example C(Amazon Web Services)); the catalogue's title, else the id, when the
+          server gives none.
       returned: always
       type: str
       sample: EC2 US EAST
     aliases:
-      description: Other names the server accepts for this provider (C(clouds) dialect; empty for C(backends)).
+      description: Other names the server lists for this provider, without its id (C(clouds) dialect; empty for C(backends)).
       returned: always
       type: list
       elements: str
@@ -123,8 +127,10 @@ providers:
       sample: us-east-1
     catalogued:
       description:
-        - Whether the collection's catalogue knows this provider. When false, RV(providers[].credentials)
-          is empty and M(mistio.cloud.mist_backend) cannot add backends of it.
+        - Whether the collection's catalogue knows this provider in this server's dialect. When false,
+          RV(providers[].credentials) is empty, RV(providers[].provider) is the server's id and
+          M(mistio.cloud.mist_backend) cannot add backends of it (for example classic C(azure) of a
+          C(backends) server).
       returned: always
       type: bool
       sample: true
@@ -167,13 +173,17 @@ def describe(entry, dialect):
     except catalogue.ProviderError:
         # A provider newer than this collection: reported as the server spells it.
         canonical, region = server_id, None
-    known = canonical in catalogue.PROVIDERS
     fields = []
-    if known:
+    if canonical in catalogue.PROVIDERS:
         fields = [
             {'name': f['name'], 'required': f['required'], 'secret': f['secret']}
             for f in catalogue.credential_fields(canonical, dialect)
         ]
+    # A name the catalogue holds only for the other dialect is another provider here
+    # (B2's `azure` is classic Azure, not the clouds' Azure ARM): reported as the server spells it.
+    known = bool(fields)
+    if not known:
+        canonical, region = server_id, None
     return {
         'id': server_id,
         'title': entry.get('title') or server_id,

@@ -1,11 +1,13 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""mistio.cloud.mist_backend through real ansible-playbook runs against the simulator.
+"""mistio.cloud.mist_backend through real ansible-playbook runs against the simulator, in each era.
 
 The playbooks assert each step's contract themselves (`changed`, `actions`, the server's
 state and request log); the tests here add what only the outside can see: the whole
 output never holds a secret (with -vvv and --diff), and the final server state.
 """
+
+import json
 
 import pytest
 
@@ -15,29 +17,23 @@ pytestmark = pytest.mark.slow
 
 SECRET_A = 'scenario-secret-Qx7vA1'
 SECRET_B = 'scenario-secret-Zp3wB2'
+ERAS = {'B1': 'backends', 'B2': 'backends', 'C1': 'clouds', 'C3': 'clouds'}
+# Issue 10's providers; one playbook per era runs them all in turn (one ansible-playbook start per era).
+KINDS = ['ec2', 'rackspace', 'openstack', 'docker', 'bare_metal']
 
 
-@pytest.mark.parametrize('dialect,kind,verbose', [
-    ('clouds', 'ec2', True),
-    ('clouds', 'rackspace', False),
-    pytest.param('clouds', 'bare_metal', False, marks=pytest.mark.xfail(strict=True, reason=(
-        'issue 10: real mist.api never lists the host fields of a bare-metal cloud and refuses its PATCH '
-        '(400 OtherServer clouds), and refuses TEST-NET hosts (500 Mist Error)'))),
-    ('backends', 'ec2', False),
-    ('backends', 'rackspace', True),
-    pytest.param('backends', 'bare_metal', False, marks=pytest.mark.xfail(strict=True, reason=(
-        'issue 10: real mist.io replaces a bare-metal title by its host, so a re-run by name misses the '
-        'backend and its add is a 409 Backend exists'))),
-])
-def test_scenario(ansible, sim, mistsim_token, dialect, kind, verbose):
-    """Contract scenario (see backend_scenario.yml), run with --diff (and -vvv for two of them):
-    every step passes and no secret value, nor the API token, appears in stdout or stderr."""
+@pytest.mark.parametrize('mist_era, verbose', [('B1', False), ('B2', True), ('C1', True), ('C3', False)])
+def test_scenario(ansible, sim, mistsim_token, mist_era, verbose):
+    """Contract scenario (see backend_scenario.yml) for every provider kind against one era's server, run
+    with --diff (and -vvv for one era of each dialect): every step passes and no secret value, nor the
+    API token, appears in stdout or stderr."""
     sim.seed({'keys': ['ops-key']})
     args = ['-i', 'localhost,', '--diff'] + (['-vvv'] if verbose else [])
-    proc = ansible.playbook('backend_scenario.yml', extra_vars={
-        'mist_url': sim.url, 'mist_token': mistsim_token, 'dialect': dialect, 'kind': kind,
-        'secret_a': SECRET_A, 'secret_b': SECRET_B}, args=args)
+    extra = {'mist_url': sim.url, 'mist_token': mistsim_token, 'era': mist_era, 'dialect': ERAS[mist_era], 'scenario_kinds': KINDS,
+             'secret_a': SECRET_A, 'secret_b': SECRET_B}
+    proc = ansible.playbook('backend_scenario.yml', args=['-e', json.dumps(extra)] + args)
     ansible.assert_ok(proc)
+    assert proc.output.count('Contract: delete again is unchanged and sends no write - ') == len(KINDS)
     assert leaked(proc.output, SECRET_A, SECRET_B, mistsim_token) == []
     if verbose:
         assert '<localhost> EXEC' in proc.output  # -vvv really was on

@@ -68,9 +68,8 @@ def backend_info(localhost, **args):
 
 @pytest.mark.parametrize('api_version, count, first', [
     ('backends', 26, 'bare_metal'),
-    pytest.param('clouds', 14, 'ec2', marks=pytest.mark.xfail(strict=True, reason=(
-        "issue 10: real mist.api (v4.4 and later, C1 and C3) lists a provider as {name: its display name, "
-        "aliases, driver, category, features}: the id is `driver` (`ec2`), `name` is 'Amazon Web Services'"))),
+    # The C3 list (mist.api config.PROVIDERS values): the id is the driver (MIST_API.md 2.6).
+    ('clouds', 22, 'ec2'),
 ])
 def test_provider_info(localhost, sim, mistsim_token, api_version, count, first):
     result = provider_info(localhost, url=sim.url, api_token=mistsim_token, api_version=api_version)

@@ -14,6 +14,7 @@ import requests
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from ansible_collections.mistio.cloud.plugins.module_utils.client import Transport, MistError, USER_AGENT, COLLECTION_VERSION
+from ansible_collections.mistio.cloud.plugins.module_utils.dialects import connect
 
 TOKEN = 'f' * 64
 PASSWORD = 'hunter2-very-secret'
@@ -84,6 +85,23 @@ def test_backoff_schedule_is_exponential_with_bounded_jitter(make_client, respon
         client.transport._random = lambda: high
         client.request('GET', '/api/v1/clouds')
         assert 0.5 <= sleeps[0] <= 0.625 and 1.0 <= sleeps[1] <= 1.25
+
+
+@pytest.mark.parametrize('mist_era, api_version, path', [
+    ('B1', 'backends', '/providers'), ('B2', 'backends', '/providers'),
+    ('C1', 'clouds', '/api/v1/providers'), ('C3', 'clouds', '/api/v1/providers'),
+])
+def test_503_without_retry_after_backs_off_half_a_second_then_one(sim, mistsim_token, mist_era, api_version, path):
+    """Against the simulator of each era: two 503s without Retry-After, then the list. The waits are
+    the computed delays (0.5 s then 1 s, plus up to 25% jitter), recorded instead of slept."""
+    sim.fault(method='GET', path='^%s$' % path, status=503, count=2)
+    transport = Transport(sim.url)
+    sleeps = []
+    transport._sleep = sleeps.append
+    assert connect(transport, api_version, api_token=mistsim_token).list_providers()
+    assert [(e['method'], e['path'], e['status']) for e in sim.requests()] == [('GET', path, 503)] * 2 + [('GET', path, 200)]
+    assert len(sleeps) == 2
+    assert 0.5 <= sleeps[0] <= 0.625 and 1.0 <= sleeps[1] <= 1.25, sleeps
 
 
 def test_retries_give_up_after_the_limit(make_client, response):

@@ -4,6 +4,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import json
 import os
 
 import pytest
@@ -95,11 +96,33 @@ def test_list_providers_backends(backends, response):
                                         {'id': 'rackspace:lon', 'title': 'Rackspace LON', 'aliases': []}]
 
 
-def test_list_providers_clouds(clouds, response):
-    body = {'supported_providers': [{'name': 'ec2', 'aliases': ['amazon', 'aws'], 'driver': 'ec2', 'category': 'public',
-                                     'features': {}}, {'name': 'weird', 'aliases': []}]}
+REAL_PROVIDERS = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'mistsim', 'data', 'providers_%s.json')
+
+
+@pytest.mark.parametrize('era, count', [('C1', 22), ('C3', 22)])
+def test_list_providers_clouds_v44_and_later(clouds, response, era, count):
+    """v4.4+ lists config.PROVIDERS values: the id is the driver, name the display name (MIST_API.md 2.6)."""
+    with open(REAL_PROVIDERS % era) as handle:
+        body = {'supported_providers': list(json.load(handle).values())}
     dialect, dummy, dummy2 = clouds({('GET', '/api/v1/providers'): response(body=body)})
-    assert dialect.list_providers() == [{'id': 'ec2', 'title': 'Amazon EC2', 'aliases': ['amazon', 'aws']},
+    listed = dialect.list_providers()
+    assert len(listed) == count
+    assert listed[0] == {'id': 'ec2', 'title': 'Amazon Web Services', 'aliases': ['aws']}
+    by_title = dict((p['title'], p) for p in listed)
+    # `other` has no driver; vCloud's driver is `cloud`: each listed by the id an add takes.
+    assert by_title['Other server'] == {'id': 'bare_metal', 'title': 'Other server', 'aliases': ['ssh']}
+    assert by_title['Google Cloud Platform']['aliases'] == ['gcp', 'google cloud']
+    if era == 'C1':
+        assert by_title['vCloud']['id'] == 'vcloud'
+    assert all(p['id'] and p['id'] not in p['aliases'] for p in listed)
+
+
+def test_list_providers_clouds_before_v44(clouds, response):
+    """v3.2-v4.3 list {title, provider, regions}."""
+    body = {'supported_providers': [{'title': 'EC2', 'provider': 'ec2', 'regions': [{'location': 'Tokyo', 'id': 'ap'}]},
+                                    {'title': '', 'provider': 'weird', 'regions': []}]}
+    dialect, dummy, dummy2 = clouds({('GET', '/api/v1/providers'): response(body=body)})
+    assert dialect.list_providers() == [{'id': 'ec2', 'title': 'EC2', 'aliases': []},
                                         {'id': 'weird', 'title': 'weird', 'aliases': []}]
 
 

@@ -121,3 +121,16 @@ def test_secret_values_of_a_body_cover_both_dialects():
     body = {'title': 'T1TLE', 'username': 'US3R', 'apisecret': 'S1', 'password': 'S2', 'private_key': 'S3', 'token': 'S4'}
     for dialect in ('backends', 'clouds'):
         assert sorted(DIALECTS[dialect]._secret_values(body)) == ['S1', 'S2', 'S3', 'S4']
+
+
+def test_the_backends_dialect_stores_exactly_the_seed_providers():
+    # Its wire tables and the catalogue's seed names are two views of one frozen list (GET /providers of 2014).
+    from test_providers import BACKENDS
+    from ansible_collections.mistio.cloud.plugins.module_utils.providers import SEED_PROVIDERS
+    assert sorted(c for c in PROVIDERS if BACKENDS.stores(c)) == sorted(set(row[2] for row in SEED_PROVIDERS))
+
+
+@pytest.mark.parametrize('dialect', sorted(DIALECTS))
+def test_no_readable_field_is_a_secret(dialect):
+    for canonical in PROVIDERS:
+        assert not DIALECTS[dialect].readable_fields(canonical) & set(secret_fields(canonical)), canonical

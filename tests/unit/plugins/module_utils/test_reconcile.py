@@ -298,3 +298,26 @@ def test_the_plan_reads_capabilities_never_a_dialect_name():
     source = open(plan_module.__file__).read()
     for name in ("'backends'", "'clouds'", '.name ==', 'BACKENDS', 'CLOUDS'):
         assert name not in source
+
+
+def test_backends_bare_metal_replace_renames_the_new_backend_titled_by_its_host():
+    """A backends server titles a new bare-metal backend by its host, on a replace as on a create."""
+    current = ec2('backends', provider='bare_metal', region=None, credentials={})
+    desired = {'name': 'lab', 'provider': 'bare_metal', 'region': None, 'enabled': None,
+               'credentials': {'host': '10.20.0.10', 'ssh_user': 'ubuntu', 'ssh_key': 'ops-key'}, 'new_ids': ['NEW']}
+    actions = plan(desired, current, 'backends', secret_fields=(), allow_replace=True, new_id='NEW')
+    assert action_names(actions) == ['replace', 'rename']
+    assert actions[0]['name'] == '10.20.0.10' and actions[1] == {'action': 'rename', 'id': 'NEW', 'name': 'lab'}
+
+
+def test_backends_replace_that_keeps_the_id_is_refused():
+    """A changed field outside the id (B2 lists a Docker port): the new backend would be the old id, a 409."""
+    current = ec2('backends', id='SAME', provider='docker', region=None, credentials={'port': 2375})
+    desired = {'name': 'prod', 'provider': 'docker', 'region': None, 'enabled': None,
+               'credentials': {'host': 'http://10.20.0.5', 'port': 2376}}
+    b2 = caps('backends')
+    b2.era = 'B2'
+    with pytest.raises(PlanError, match='no endpoint to update its port.*same id'):
+        plan_changes(desired, current, b2, secret_fields=(), allow_replace=True, new_id='SAME')
+    b2.era = 'B1'  # B1 never lists the port: nothing to compare, nothing planned
+    assert plan_changes(desired, current, b2, secret_fields=(), allow_replace=True, new_id='SAME') == []

@@ -117,6 +117,11 @@ def test_describe_unknown_server_provider_passes_through():
     assert entry['region'] is None
 
 
+def test_describe_classic_azure_of_b2_is_not_the_clouds_azure_arm():
+    entry = mist_provider_info.describe({'id': 'azure', 'title': 'Azure', 'aliases': []}, DIALECTS['backends'])
+    assert (entry['provider'], entry['catalogued'], entry['credentials']) == ('azure', False, [])
+
+
 def test_describe_never_calls_a_clouds_alias_unknown():
     entry = mist_provider_info.describe({'id': 'other', 'title': 'Bare metal', 'aliases': []}, DIALECTS['clouds'])
     assert (entry['provider'], entry['catalogued']) == ('bare_metal', True)
