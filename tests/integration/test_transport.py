@@ -10,7 +10,6 @@ import http.server
 import json
 import socket
 import threading
-import time
 from collections import Counter
 
 import pytest
@@ -85,10 +84,9 @@ def test_bad_token_is_a_clear_401(ansible, sim, api_version):
 
 def test_unreachable_url(ansible, closed_port):
     url = 'http://127.0.0.1:%d' % closed_port
-    started = time.time()
     errors(ansible, url, BAD_TOKEN, 'connection', None, ['Cannot reach Mist at %s' % url, 'connection refused', 'check url'])
-    # Two tasks, each retried 3 times with backoff 0.5 + 1 + 2 s (plus jitter) before failing.
-    assert time.time() - started >= 7
+    # That a refused connection is retried with backoff first is checked on the computed waits, not the
+    # clock: tests/unit/plugins/module_utils/test_client.py (test_connection_errors_are_retried_for_safe_requests).
 
 
 @pytest.mark.parametrize('api_version, kind, status, msg', [
