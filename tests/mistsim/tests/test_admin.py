@@ -77,19 +77,19 @@ def test_seed_errors_apply_nothing(sim, doc, message):
 
 # latency
 def test_latency(sim, backends):
+    """The rule delays only what it matches, until it is cleared; the log says which (no upper time bound:
+    a busy machine may take long over anything)."""
     sim.latency(0.3, method='GET', path='^/backends$')
     start = time.time()
     backends.get('/backends')
-    assert time.time() - start >= 0.3
-    start = time.time()
+    assert time.time() - start >= 0.3  # a sleep never ends early
     backends.get('/providers')
-    assert time.time() - start < 0.3
-    assert sim.requests()[0]['duration_ms'] >= 300
     assert sim.call('GET', '/_mistsim/latency')[2] != 'null'
     sim.call('POST', '/_mistsim/latency', {})
-    start = time.time()
     backends.get('/backends')
-    assert time.time() - start < 0.3
+    log = [(r['path'], r['latency_ms']) for r in sim.requests()]
+    assert log == [('/backends', 300.0), ('/providers', 0), ('/backends', 0)]
+    assert sim.requests()[0]['duration_ms'] >= 300
 
 
 # faults
