@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 from pathlib import Path
 
 import pytest
@@ -43,22 +42,6 @@ def seeded(sim):
 @pytest.fixture
 def env(seeded, mistsim_token):
     return {'MIST_URL': seeded.url, 'MIST_API_TOKEN': mistsim_token}
-
-
-def said(output, pattern):
-    """pattern found in output with every run of whitespace as one space: warnings are wrapped
-    at 80 columns before ansible-core 2.19."""
-    return re.search(pattern, re.sub(r'\s+', ' ', output))
-
-
-@pytest.fixture
-def closed_url():
-    """A loopback URL nothing listens on."""
-    sock = socket.socket()
-    sock.bind(('127.0.0.1', 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return 'http://127.0.0.1:%d' % port
 
 
 def write_config(tmp_path, text, name='test', dialect=None):

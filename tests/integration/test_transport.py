@@ -8,7 +8,6 @@ email + password (with the secrets kept out of -vvv output).
 
 import http.server
 import json
-import socket
 import threading
 from collections import Counter
 
@@ -34,16 +33,6 @@ def errors(ansible, url, token, kind, status, msg, api_version='auto'):
     return ansible.assert_ok(playbook(
         ansible, 'transport_errors.yml', mist_url=url, mist_token=token, mist_api_version=api_version,
         expect_kind=kind, expect_status=status, expect_msg=msg))
-
-
-@pytest.fixture
-def closed_port():
-    """A loopback port nothing listens on."""
-    sock = socket.socket()
-    sock.bind(('127.0.0.1', 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
 
 
 @pytest.fixture
@@ -82,8 +71,8 @@ def test_bad_token_is_a_clear_401(ansible, sim, api_version):
     assert not sim.writes()
 
 
-def test_unreachable_url(ansible, closed_port):
-    url = 'http://127.0.0.1:%d' % closed_port
+def test_unreachable_url(ansible, closed_url):
+    url = closed_url
     errors(ansible, url, BAD_TOKEN, 'connection', None, ['Cannot reach Mist at %s' % url, 'connection refused', 'check url'])
     # That a refused connection is retried with backoff first is checked on the computed waits, not the
     # clock: tests/unit/plugins/module_utils/test_client.py (test_connection_errors_are_retried_for_safe_requests).
