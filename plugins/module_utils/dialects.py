@@ -707,7 +707,7 @@ def connect(transport, api_version='auto', api_token=None, email=None, password=
 
     The probe is a list (its answer is kept for the first list_backends), so a
     task that lists anyway pays no extra request: the clouds list first, unless
-    an earlier run found the backends dialect at this url (remembered_dialect).
+    an earlier run found the backends dialect at this url (hints_path()).
     """
     if api_version not in API_VERSIONS:
         raise MistError('api_version must be one of %s (got %r).' % (', '.join(API_VERSIONS), api_version), kind='not_mist')
@@ -717,12 +717,14 @@ def connect(transport, api_version='auto', api_token=None, email=None, password=
     name = api_version if api_version != 'auto' else _DIALECT_CACHE.get(transport.url)
     if name:
         return DIALECT_CLASSES[name](transport, **creds)
+    hints = _read_hints()
+    key = _url_key(transport.url)
     dialect = None
-    if remembered_dialect(transport.url) == BackendsDialect.name:
+    if hints.get(key) == BackendsDialect.name:
         dialect = _probe_backends_first(transport, creds)
     dialect = dialect or _detect(transport, creds)
     _DIALECT_CACHE[transport.url] = dialect.name
-    remember_dialect(transport.url, dialect.name)
+    _remember(hints, key, dialect.name)
     return dialect
 
 
@@ -753,16 +755,8 @@ def _read_hints():
     return hints if isinstance(hints, dict) else {}
 
 
-def remembered_dialect(url):
-    """The dialect auto found at url in an earlier process, or None."""
-    name = _read_hints().get(_url_key(url))
-    return name if name in DIALECT_CLASSES else None
-
-
-def remember_dialect(url, name):
-    """Keep a backends url for later processes; forget it once it answers as clouds."""
-    hints = _read_hints()
-    key = _url_key(url)
+def _remember(hints, key, name):
+    """Keep a backends url (its key) for later processes; forget it once it answers as clouds."""
     if hints.get(key) == name or (name != BackendsDialect.name and key not in hints):
         return
     hints.pop(key, None)

@@ -336,10 +336,7 @@ def unconfirmed_fields(desired, current, caps):
         return []
     whole = {'name': current.get('name'), 'provider': current.get('provider'), 'region': current.get('region'),
              'credentials': dict(current.get('credentials') or {}, **creds)}
-    try:
-        return [] if current.get('id') in caps.candidate_ids(whole) else fields
-    except catalogue.ProviderError:
-        return fields
+    return [] if current.get('id') in caps.candidate_ids(whole) else fields
 
 
 def check_held_host(desired, current, hosts):
